@@ -1,0 +1,60 @@
+"""The genre's word lists (words.toml), loaded once and shaped for the grammar."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    measure: tuple[str, ...]          # longest first
+    aliases: dict[str, str]
+    not_after_chinese_numeral: frozenset[str]
+    never: frozenset[str]
+    qualifiers_before: tuple[tuple[str, str], ...]   # (word, qualifier), longest first
+    qualifiers_after: tuple[tuple[str, str], ...]
+    about_inside: tuple[str, ...]
+    before_number_excludes: tuple[str, ...]
+    after_number_excludes: tuple[str, ...]
+    plan_share: tuple[str, ...]
+    not_after_da: frozenset[str]
+    condition_attributes: tuple[str, ...]
+
+    def unit_name(self, unit: str) -> str:
+        return self.aliases.get(unit, unit)
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(resources.files("duban.extract").joinpath("words.toml").read_text("utf-8"))
+    u, q, c = data["units"], data["qualifiers"], data["context"]
+
+    def tagged(mapping):
+        pairs = [(w, tag) for tag, words in mapping for w in words]
+        return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+    return Lexicon(
+        measure=_longest_first(u["measure"]),
+        aliases=dict(u["aliases"]),
+        not_after_chinese_numeral=frozenset(u["not_after_chinese_numeral"]),
+        never=frozenset(u["never"]),
+        qualifiers_before=tagged([(">=", q["at_least_before"]), ("<=", q["at_most_before"]), ("~", q["about_before"])]),
+        qualifiers_after=tagged([(">=", q["at_least_after"]), ("<=", q["at_most_after"]), ("~", q["about_after"])]),
+        about_inside=tuple(q["about_inside"]),
+        before_number_excludes=_longest_first(c["before_number_excludes"]),
+        after_number_excludes=_longest_first(c["after_number_excludes"]),
+        plan_share=_longest_first(c["plan_share"]),
+        not_after_da=frozenset(c["not_after_da"]),
+        condition_attributes=_longest_first(c["condition_attributes"]),
+    )
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in words)

@@ -1,0 +1,80 @@
+"""Text normalisation: Traditional→Simplified, pinyin ruby noise, stray spaces, punctuation.
+
+Kept separate from the grammar so that every shape sees the same clean text; white space
+between Chinese characters is closed by `close_spaces`, which shapes call once they no longer
+need the gaps (a unit list uses its gaps to separate groups).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Full-width forms of ASCII punctuation become ASCII, as the genre's web copies print them
+# (and as NFKC would); 。、“”《》 stay: they have no ASCII twin.
+_PUNCT = str.maketrans({
+    "（": "(", "）": ")", "，": ",", "：": ":", "；": ";", "！": "!", "？": "?",
+    "［": "[", "］": "]", "％": "%", "＋": "+", "－": "-", "／": "/", "＊": "*",
+    "\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "",
+    "\ufeff": "", "\r": "", "﹐": ",", "﹔": ";", "﹕": ":", "〔": "〔", "∶": ":",
+    "‘": "‘", "’": "’", "＂": "\"", "〜": "~", "～": "~", "﹪": "%",
+})
+# Full-width digits and Latin letters → ASCII.
+_PUNCT.update({0xFF10 + i: ord("0") + i for i in range(10)})
+_PUNCT.update({0xFF21 + i: ord("A") + i for i in range(26)})
+_PUNCT.update({0xFF41 + i: ord("a") + i for i in range(26)})
+
+# A pinyin syllable in brackets after a character: 辦實(shí)事. The tone marks make it certain;
+# unmarked syllables count only when the document is full of marked ones.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_RUBY = re.compile(r"(?<=[\u3400-\u9fff])\(([a-zü" + _TONED + r"]{1,6})\)")
+_TONED_RE = re.compile("[" + _TONED + "]")
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"。,、;:?!“”‘’《》()\[\]【】〔〕—…·%"
+_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+|\s+(?=[{_CJK}{_CJK_PUNCT}])")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported on first use: the converter loads its dictionaries once
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def unify_punctuation(text: str) -> str:
+    return text.translate(_PUNCT)
+
+
+def strip_ruby(text: str, *, aggressive: bool | None = None) -> str:
+    """Remove bracketed pinyin left by a ruby-annotated page copy; real brackets survive."""
+    if "(" not in text:
+        return text
+    if aggressive is None:
+        aggressive = len(_TONED_RE.findall(text)) >= 5
+
+    def drop(m: re.Match) -> str:
+        syllable = m.group(1)
+        return "" if aggressive or _TONED_RE.search(syllable) else m.group(0)
+
+    return _RUBY.sub(drop, text)
+
+
+def close_spaces(text: str) -> str:
+    """Remove white space and line breaks next to Chinese characters or punctuation (PDF copying, wrapped cells)."""
+    return _SPACE_BETWEEN.sub("", text).strip()
+
+
+def normalize(text: str, *, ruby: bool | None = None) -> str:
+    """Script, punctuation and ruby; spaces are kept (see `close_spaces`)."""
+    text = unify_punctuation(text)
+    text = strip_ruby(text, aggressive=ruby)
+    return to_simplified(text)
+
+
+def has_ruby(text: str) -> bool:
+    """Whether a whole document is ruby-annotated (decided once, applied to every line)."""
+    return len(_TONED_RE.findall(unify_punctuation(text))) >= 5 and bool(_RUBY.search(unify_punctuation(text)))

@@ -1,0 +1,290 @@
+"""Quantities in the genre's sentences: 城镇新增就业35万人以上 → (城镇新增就业, 350000, 人, >=).
+
+A number counts when a measure word follows it (or it is an X大 count, or a bare figure with
+以上/左右); years, dates, ordinals, ages, ratios, levels and names that merely contain digits
+do not. Quoted and book-titled names (“四好农村路”, 《…2024年…》) are never searched.
+The input is normalised text (see normalize.py) with its spaces closed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from duban.extract.lexicon import alternation, lexicon
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
+_TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?|(?P<c>{_CHINESE})")
+_RANGE_SEP = "-—~至到–－"
+_LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
+_DELIMS = ",;。、:?!()“”《》\n"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
+_MASKS = re.compile(r"“[^”“]{0,60}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)")
+# Single-character qualifiers that also end ordinary words (节约, 接近, 高超).
+_WORD_BEFORE = {"约": "节制集签预公条合契简大隐", "近": "接靠附最将临就邻亲", "超": "高赶"}
+
+_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+_MULT = {"万": 10_000, "亿": 100_000_000, "千万": 10_000_000, "百万": 1_000_000, "万亿": 1_000_000_000_000}
+
+
+@dataclass(slots=True)
+class Quantity:
+    metric: str
+    value: float
+    unit: str
+    qualifier: str  # ">=", "<=", "~", "="
+    start: int
+    end: int
+    literal: str
+    percent: float | None = None
+
+    def as_json(self, *, with_percent: bool = False) -> dict:
+        out = {"metric": self.metric, "value": plain_number(self.value), "unit": self.unit,
+               "qualifier": self.qualifier}
+        if with_percent:
+            out["percent"] = None if self.percent is None else plain_number(self.percent)
+        return out
+
+
+def plain_number(x: float) -> int | float:
+    """35万 → 350000 (an int), 1.65万 → 16500, 4.21 → 4.21: no float noise in the JSON."""
+    r = round(x, 6)
+    return int(r) if r == int(r) else r
+
+
+def chinese_to_number(s: str) -> float | None:
+    """两万三千 → 23000, 十五 → 15, 百亿 → 1e10; None when the string is not a numeral."""
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _DIGIT:
+            if digit is not None:  # 一二三: a list of digits, not a numeral
+                return None
+            digit = _DIGIT[ch]
+        elif ch in _SMALL:
+            section += (1 if digit is None else digit) * _SMALL[ch]
+            digit = None
+        elif ch in _BIG:
+            section += digit or 0
+            total = (total + (section or 1)) * _BIG[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return float(total + section + (digit or 0))
+
+
+def _arabic(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MASKS.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _plan_share_re():
+    lx = lexicon()
+    pct = r"\d+(?:\.\d+)?%"
+    return re.compile(
+        rf"(?P<each>分别)?(?:占|为|达到|达|完成)了?(?:{alternation(lx.plan_share)})(?:基数)?(?:\([^)]{{0,20}}\))?的?"
+        rf"(?P<pcts>{pct}(?:(?:、|和|及|与|,){pct})*)")
+
+
+_PLAN_SHARE = None
+
+
+def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool]]:
+    """占年计划(基数)(…)的X%: (start, end, percents, 分别) for each clause."""
+    global _PLAN_SHARE
+    if _PLAN_SHARE is None:
+        _PLAN_SHARE = _plan_share_re()
+    out = []
+    for m in _PLAN_SHARE.finditer(text):
+        pcts = [float(p) for p in re.findall(r"\d+(?:\.\d+)?(?=%)", m.group("pcts"))]
+        out.append((m.start(), m.end(), pcts, bool(m.group("each"))))
+    return out
+
+
+def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
+    """Every quantity in `text`, in order. With `percents`, 占年计划的X% attaches to the value before it."""
+    masks = _masked_spans(text)
+    shares = plan_share_clauses(text) if percents or "占" in text else []
+    masks += [(a, b) for a, b, _, _ in shares]
+    tokens = list(_TOKEN.finditer(text))
+    found: list[Quantity] = []
+    skip_until = -1
+    for i, tok in enumerate(tokens):
+        if tok.start() < skip_until or _inside(tok.start(), masks):
+            continue
+        q = _read_quantity(text, tok, tokens[i + 1] if i + 1 < len(tokens) else None)
+        if q is None:
+            continue
+        if q == "ratio":  # 每100户1人: the rate's base and its figure are no quantity
+            skip_until = tok.end() + 4
+            continue
+        found.append(q)
+        skip_until = q.end
+    if percents:
+        _attach_percents(text, found, shares)
+    return found
+
+
+def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
+    lx = lexicon()
+    start = tok.start()
+    before = text[max(0, start - 4):start]
+    chinese = tok.group("c") is not None
+    literal = tok.group(0)
+    if chinese:
+        value = _chinese_value(literal)
+        if value is None:
+            return None
+        pos = tok.end()
+    else:
+        if start and (_LATIN_GLUE.match(text[start - 1]) or text[start - 1].isdigit()):
+            return None
+        value = round(_arabic(tok.group("a")) * _MULT.get(tok.group("m") or "", 1), 6)
+        pos = tok.end()
+    for word in lx.before_number_excludes:
+        if before.endswith(word):
+            return "ratio" if word == "每" else None
+
+    qualifier = "="
+    # A range 1—2家 is its upper bound: the first number waits for the second.
+    if pos < len(text) and text[pos] in _RANGE_SEP and following is not None and following.start() == pos + 1:
+        return None
+    if start and text[start - 1] in _RANGE_SEP and start >= 2 and (text[start - 2].isdigit() or text[start - 2] in _DIGIT):
+        qualifier = "<="
+
+    for word in lx.about_inside:
+        if text.startswith(word, pos):
+            qualifier, pos = "~", pos + len(word)
+            break
+
+    unit, pos = _unit_at(text, pos)
+    if unit is None:
+        return None
+    if unit == "" and not _bare_figure_allowed(text, pos, scaled=bool(tok.group("m")) or (chinese and literal[-1] in "万亿")):
+        return None
+    if chinese and unit in lx.not_after_chinese_numeral:
+        return None
+    if pos < len(text) and text[pos] == "/":  # 1/百万件: a ratio
+        return None
+
+    for word, q in lx.qualifiers_after:
+        if text.startswith(word, pos):
+            if q in (">=", "<=") and _is_condition(text, start, pos + len(word)):
+                return None
+            if qualifier == "=":
+                qualifier = q
+            pos += len(word)
+            break
+    qualifier = _qualifier_before(text, start, qualifier)
+    end = pos
+    unit = "" if unit == "大" else lx.unit_name(unit)
+    return Quantity(metric=_metric(text, start, end), value=value, unit=unit,
+                    qualifier=qualifier, start=start, end=end, literal=text[start:end])
+
+
+def _is_condition(text: str, start: int, after: int) -> bool:
+    """总投资5亿元以上、… / 单机容量30万千瓦以下煤电机组: a bound on an attribute, read on into a noun."""
+    if after < len(text) and text[after] in ",;。:)":
+        return False
+    head = text[max(0, start - 6):start]
+    return any(head.endswith(w) for w in lexicon().condition_attributes)
+
+
+def _chinese_value(literal: str) -> float | None:
+    # A lone 一 (统一, 进一步) or a lone 百/千/万 (千人口, 万人) is a word, not a count.
+    if literal in ("一", "百", "千", "万", "亿", "零", "〇") or (literal[0] in "百千万亿" and literal not in ("百亿", "千亿", "万亿")):
+        return None
+    return chinese_to_number(literal)
+
+
+def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
+    """The measure word at `pos` and the position after it.
+
+    ("", pos) when no measure word follows (a bare figure, judged by the caller); ("大", pos + 1)
+    for an X大 count, whose unit is empty; (None, pos) when what follows rules a quantity out.
+    """
+    lx = lexicon()
+    rest = text[pos:pos + 6]
+    unit = next((u for u in lx.measure if rest.startswith(u)), None)
+    exclude = next((w for w in lx.after_number_excludes if rest.startswith(w)), None)
+    if exclude and (unit is None or len(exclude) >= len(unit)):
+        if exclude == "大":  # 三大赛 counts; 百亿大关 is a bare figure; 八大关 is a name
+            return ("大", pos + 1) if _counted_da(text, pos) else ("", pos)
+        return None, pos
+    if unit is not None:
+        if unit in lx.never:
+            return None, pos
+        return unit, pos + len(unit)
+    return "", pos
+
+
+def _counted_da(text: str, pos: int) -> bool:
+    """三大赛, 七大现代服务业: X大 + noun counts named things (not 大型, 大力, 八大关)."""
+    after = text[pos + 1:pos + 2]
+    return bool(after) and bool(_CJK.match(after)) and after not in lexicon().not_after_da
+
+
+def _bare_figure_allowed(text: str, pos: int, *, scaled: bool) -> bool:
+    """A figure with no measure word counts when 以上/左右 qualify it, or 万/亿 scale it (百亿大关)."""
+    return scaled or any(text.startswith(w, pos) for w, _ in lexicon().qualifiers_after)
+
+
+def _qualifier_before(text: str, start: int, current: str) -> str:
+    if current != "=":
+        return current
+    window = text[max(0, start - 8):start]
+    for word, q in lexicon().qualifiers_before:
+        at = window.rfind(word)
+        if at < 0:
+            continue
+        gap = window[at + len(word):]
+        if len(word) == 1:
+            absolute = start - len(window) + at
+            prev = text[absolute - 1] if absolute > 0 else ""
+            if gap or (prev and prev in _WORD_BEFORE.get(word, "")):
+                continue
+        elif len(gap) > 3 or not all(_CJK.match(ch) for ch in gap):
+            continue
+        return q
+    return current
+
+
+_METRIC_TRIM = re.compile(r"^(?:其中|全市|累计|共|已|并|和|及|与|等)+|(?:达到|达|为|至|提高到|提高至|增至|降至|到|超过|不少于|不低于|至少|突破|约|超|分别|均|共计|合计|总计|累计)+$")
+
+
+def _metric(text: str, start: int, end: int) -> str:
+    """The few printed words that name what is counted: before the number, else after the unit."""
+    i = start
+    while i > 0 and text[i - 1] not in _DELIMS and start - i < 24:
+        i -= 1
+    head = _METRIC_TRIM.sub("", text[i:start])
+    head = _METRIC_TRIM.sub("", head)
+    if head:
+        return head
+    j = end
+    while j < len(text) and text[j] not in _DELIMS and j - end < 20:
+        j += 1
+    return _METRIC_TRIM.sub("", text[end:j])
+
+
+def _attach_percents(text: str, found: list[Quantity], shares) -> None:
+    for a, _b, pcts, each in shares:
+        sentence_start = max(text.rfind(ch, 0, a) for ch in "。;") + 1
+        before = [q for q in found if sentence_start <= q.start and q.end <= a and q.percent is None]
+        if not before:
+            continue
+        if len(pcts) == 1 and not each:
+            before[-1].percent = pcts[0]
+            continue
+        counted = [q for q in before if q.unit] or before
+        for q, p in zip(counted[-len(pcts):], pcts):
+            q.percent = p

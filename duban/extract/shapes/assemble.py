@@ -1,0 +1,71 @@
+"""A TaskDraft (the raw parts a shape found) → a Task, with its quantities, milestones, units and progress."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from duban.extract.dates import period_end
+from duban.extract.normalize import close_spaces
+from duban.extract.numbers import chinese_to_number, find_quantities
+from duban.extract.plan import Finding, Progress, Task
+from duban.extract.shapes.schedule import milestones
+from duban.extract.units import Units
+
+_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:进展情况|推进情况|完成情况|工作进展|进展|落实情况|进度情况)\s*[::]\s*")
+
+
+@dataclass(slots=True)
+class TaskDraft:
+    number: str
+    where: str
+    content: str
+    section: str | None = None
+    title: str | None = None
+    domain: str | None = None
+    units: Units = field(default_factory=Units)
+    schedule: str = ""
+    progress: list[tuple[str, date | None]] = field(default_factory=list)  # (text, as of from a column header)
+
+
+@dataclass(slots=True)
+class Context:
+    year: int | None
+    period_end: date | None  # the document's reporting date (its title's 1-11月, 上半年 …)
+    findings: list[Finding]
+
+
+def task_number(raw: str) -> str | None:
+    """`1`, `1.`, `第1件`, `(一)`, `一` → digits; None when the cell is no number."""
+    m = re.fullmatch(r"\s*第?\s*[(（]?\s*(\d{1,4}(?:\.\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[)）]?\s*[件项条个]?\s*[.、．:]?\s*", raw)
+    if not m:
+        return None
+    n = m.group(1)
+    if n[0].isdigit():
+        return n
+    value = chinese_to_number(n)
+    return str(int(value)) if value else None
+
+
+def build_task(draft: TaskDraft, ctx: Context) -> Task:
+    content = close_spaces(draft.content)
+    task = Task(number=draft.number, content=content, where=draft.where, section=draft.section,
+                title=draft.title, domain=close_spaces(draft.domain) if draft.domain else None,
+                lead_units=list(draft.units.leads), co_units=list(draft.units.co))
+    task.targets = find_quantities(content)
+    if draft.schedule.strip():
+        task.milestones, unplaced = milestones(draft.schedule, ctx.year)
+        if unplaced:
+            ctx.findings.append(Finding("no_year", "时间节点没有年份,无法确定日期(可用 --year 指定计划年度)",
+                                        task.number, draft.where))
+    for text, header_as_of in draft.progress:
+        text = close_spaces(_PROGRESS_LABEL.sub("", text))
+        if not text:
+            continue
+        as_of = period_end(text, ctx.year) or header_as_of or ctx.period_end
+        if as_of is None:
+            ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, draft.where))
+        task.progress.append(Progress(as_of=as_of, text=text, values=find_quantities(text, percents=True)))
+    if not task.lead_units and not task.co_units:
+        ctx.findings.append(Finding("no_unit", "未找到责任单位", task.number, draft.where))
+    return task

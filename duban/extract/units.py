@@ -1,0 +1,158 @@
+"""Lists of organisations: split into groups and names, scope notes dropped, leads told from co-units.
+
+Text here is normalised (script, punctuation) but its spaces are still open: in a table cell a
+gap between two names separates groups (市住房城乡建设局(节能保暖工程) 市住房城乡建设局(老旧小区改造)),
+while a gap inside a name is PDF noise (李沧区等区(市) 政府).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from duban.extract.normalize import close_spaces
+
+# Words that end a name and so never begin one: a gap before them is inside a name.
+_NAME_TAILS = ("政府", "人民政府", "局", "委", "办", "办公室", "部", "厅", "会", "站", "队", "支队", "所", "院",
+               "中心", "公司", "集团", "管委", "管委会", "管理局", "委员会", "协会", "联合会", "分局", "支行", "银行")
+_LIST_SEP = "、,,/"
+_GROUP_SEP = ";;\n"
+_TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
+_KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
+# Role labels inside a unit bracket or a unit line: 牵头单位:…, 参与单位:…
+LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "牵头", "责任")
+CO_ROLES = ("协办单位", "配合单位", "参与单位", "协同单位", "配合部门", "参与部门", "协办部门", "协同部门", "协办", "配合", "参与")
+_ROLE = re.compile("(" + "|".join(sorted(LEAD_ROLES + CO_ROLES, key=len, reverse=True)) + r")\s*[::]")
+
+
+@dataclass(slots=True)
+class Units:
+    leads: list[str] = field(default_factory=list)
+    co: list[str] = field(default_factory=list)
+
+    def add(self, lead: list[str], co: list[str]) -> None:
+        for u in lead:
+            if u not in self.leads:
+                self.leads.append(u)
+        for u in co:
+            if u not in self.co:
+                self.co.append(u)
+
+    def settle(self) -> "Units":
+        """A unit that leads is not repeated among the co-units."""
+        self.co = [u for u in self.co if u not in self.leads]
+        return self
+
+
+def split_groups(text: str) -> list[list[str]]:
+    """`市财政局、市自然资源和规划局,各区(市)政府 市发展改革委` → [[市财政局, 市自然资源和规划局, 各区(市)政府], [市发展改革委]]."""
+    groups: list[list[str]] = []
+    for part in split_outside_brackets(text, _GROUP_SEP):
+        for chunk in _split_on_gaps(part):
+            names = [clean_name(n) for n in split_outside_brackets(chunk, _LIST_SEP)]
+            names = [n for n in names if n]
+            if names:
+                groups.append(names)
+    return groups
+
+
+def split_units(text: str) -> list[str]:
+    seen: list[str] = []
+    for group in split_groups(text):
+        for name in group:
+            if name not in seen:
+                seen.append(name)
+    return seen
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split on any of `separators` except inside brackets: 市住房城乡建设局(未贯通道路、过街设施) stays whole."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "(（[【":
+            depth += 1
+        elif ch in ")）]】" and depth:
+            depth -= 1
+        if ch in separators and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()]
+
+
+def _split_on_gaps(text: str) -> list[str]:
+    pieces, current = [], ""
+    for token in re.split(r"(\s+)", text.strip()):
+        if not token:
+            continue
+        if token.isspace():
+            current += " "
+            continue
+        if current.endswith(" ") and _gap_separates(current.rstrip(), token):
+            pieces.append(current.rstrip())
+            current = token
+        else:
+            current = current.rstrip() + token if current.endswith(" ") else current + token
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
+def _gap_separates(left: str, right: str) -> bool:
+    if not left or left[-1] in "、,,(/" or right[0] in "、,,)/":
+        return False
+    return not right.startswith(_NAME_TAILS)
+
+
+def clean_name(name: str) -> str:
+    """One organisation as printed: spaces closed, a trailing scope note `(节能保暖工程)` and 等 dropped."""
+    name = close_spaces(name).strip(" .。;:")
+    m = _TRAILING_NOTE.search(name)
+    if m and m.group(1) not in _KEEP_NOTES and m.start() > 0:
+        name = name[: m.start()]
+    if name.endswith("等") and len(name) > 3:
+        name = name[:-1]
+    return name
+
+
+def parse_roles(text: str) -> Units | None:
+    """`牵头单位:市科技局,参与单位:青岛蓝谷管理局` → leads and co-units; None when no role is named."""
+    marks = list(_ROLE.finditer(text))
+    if not marks:
+        return None
+    units = Units()
+    for i, m in enumerate(marks):
+        body = text[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(text)]
+        names = split_units(body.strip(" ,,;;。"))
+        if m.group(1) in CO_ROLES:
+            units.add([], names)
+        else:
+            units.add(names, [])
+    return units.settle()
+
+
+def leads_by_first(text: str) -> Units:
+    """When the document says the lead is marked but the mark is lost (plain text): the units
+    before the first `;` lead; with no `;`, the first listed unit leads."""
+    units = Units()
+    groups = split_outside_brackets(text, ";;")
+    if len(groups) > 1:
+        head, tail = groups[0], ";".join(groups[1:])
+        units.add(split_units(head), split_units(tail))
+    else:
+        names = split_units(text)
+        units.add(names[:1], names[1:])
+    return units.settle()
+
+
+def leads_by_bold(text: str, bold: tuple[str, ...]) -> Units:
+    """Bold units lead (责任单位(加粗字体为牵头单位)); the others co-operate."""
+    bold_text = "".join(close_spaces(b) for b in bold)
+    units = Units()
+    for name in split_units(text):
+        if name and name in bold_text:
+            units.add([name], [])
+        else:
+            units.add([], [name])
+    return units.settle()
