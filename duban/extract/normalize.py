@@ -31,7 +31,10 @@ _TONED_RE = re.compile("[" + _TONED + "]")
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"。,、;:?!“”‘’《》()\[\]【】〔〕—…·%"
-_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+|\s+(?=[{_CJK}{_CJK_PUNCT}])")
+# Spaces between Chinese (or its punctuation) and Chinese, digits or punctuation are noise;
+# a space beside a Latin word (使用 AED 设备) is the author's and stays.
+_HAN = rf"[{_CJK}{_CJK_PUNCT}]"
+_SPACE_BETWEEN = re.compile(rf"(?<={_HAN})\s+(?=[{_CJK}{_CJK_PUNCT}\d.,;:])|(?<=[{_CJK}{_CJK_PUNCT}\d.,;:])\s+(?={_HAN})")
 
 
 @lru_cache(maxsize=1)

@@ -43,7 +43,9 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     plan = Plan(source=doc.source)
     lines = doc.lines()
     task_table = next((tt for tt in map(table.recognise, doc.tables()) if tt), None)
-    if task_table is None:
+    if task_table is not None:
+        task_table = table.gather(task_table, doc.blocks)
+    else:
         rebuilt = table.tabulate_lines(lines)
         task_table = table.recognise(rebuilt) if rebuilt else None
     style = None if task_table else numbered.choose_style(lines)
@@ -75,7 +77,7 @@ def _preamble(doc: Document, task_table, style) -> list[str]:
     """The lines before the first task: where the title, year and reporting period are printed."""
     out = []
     for b in doc.blocks:
-        if task_table is not None and b is task_table.table:
+        if task_table is not None and task_table.table.rows[0] in getattr(b, "rows", ()):
             break
         if isinstance(b, Table):
             if task_table is None:

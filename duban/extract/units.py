@@ -116,19 +116,50 @@ def clean_name(name: str) -> str:
     return name
 
 
+_VERB_ROLES = re.compile(r"^(?P<lead>[^;;]+?)牵头(?:负责)?(?:[,,;;]\s*(?P<co>[^;;]+?)(?:配合|参与|协办|协同|按职责分工负责))?[。]?$")
+LEAD_NOTE = re.compile(r"\((?:牵头|牵头单位|主责)\)")
+
+
 def parse_roles(text: str) -> Units | None:
-    """`牵头单位:市科技局,参与单位:青岛蓝谷管理局` → leads and co-units; None when no role is named."""
+    """`牵头单位:市科技局,参与单位:青岛蓝谷管理局`, `市科技局牵头,市财政局配合` or
+    `市教育局(牵头)、市财政局` → leads and co-units; None when no role is named."""
     marks = list(_ROLE.finditer(text))
     if not marks:
-        return None
+        return _verb_roles(text.strip())
     units = Units()
     for i, m in enumerate(marks):
         body = text[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(text)]
-        names = split_units(body.strip(" ,,;;。"))
+        body = body.strip(" ,,;;。")
         if m.group(1) in CO_ROLES:
-            units.add([], names)
+            units.add([], split_units(body))
+        elif LEAD_NOTE.search(body):
+            found = leads_by_note(body)
+            units.add(found.leads, found.co)
         else:
-            units.add(names, [])
+            units.add(split_units(body), [])
+    return units.settle()
+
+
+def _verb_roles(text: str) -> Units | None:
+    m = _VERB_ROLES.match(text)
+    if m:
+        units = Units()
+        units.add(split_units(m.group("lead")), split_units(m.group("co") or ""))
+        return units.settle()
+    if LEAD_NOTE.search(text):
+        return leads_by_note(text)
+    return None
+
+
+def leads_by_note(text: str) -> Units:
+    """`市教育局(牵头)、市财政局`: the unit marked (牵头) leads, the rest co-operate."""
+    units = Units()
+    for group in split_groups(LEAD_NOTE.sub("#LEAD#", text)):
+        for name in group:
+            if name.endswith("#LEAD#"):
+                units.add([name.removesuffix("#LEAD#")], [])
+            else:
+                units.add([], [name.replace("#LEAD#", "")])
     return units.settle()
 
 
@@ -156,3 +187,19 @@ def leads_by_bold(text: str, bold: tuple[str, ...]) -> Units:
         else:
             units.add([], [name])
     return units.settle()
+
+
+def trailing_bracket(text: str) -> tuple[int, int] | None:
+    """The span of the bracket that closes `text` (before a final 。), nested brackets allowed."""
+    end = len(text.rstrip().rstrip("。").rstrip())
+    if not end or text[end - 1] != ")":
+        return None
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i, end
+    return None

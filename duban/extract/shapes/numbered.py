@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from duban.extract.document import Line
 from duban.extract.normalize import close_spaces
 from duban.extract.shapes.assemble import TaskDraft, task_number
-from duban.extract.units import Units, parse_roles
+from duban.extract.units import Units, parse_roles, trailing_bracket
 
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)\s*)\S")
 # Numbering styles, most specific first: 第1件 / 1. 1、 / (1) / (一).
@@ -108,7 +108,10 @@ def _take_line(text: str, parts: list[_Part]) -> None:
 
 def _ends_clause(text: str) -> bool:
     text = text.rstrip()
-    return not text or text[-1] in _TERMINAL or bool(_UNIT_BRACKET.search(text[-80:]) and text.endswith(")"))
+    if not text or text[-1] in _TERMINAL:
+        return True
+    span = trailing_bracket(text)
+    return span is not None and parse_roles(text[span[0] + 1:span[1] - 1]) is not None
 
 
 def _settle(draft: TaskDraft, parts: list[_Part]) -> None:
@@ -119,14 +122,15 @@ def _settle(draft: TaskDraft, parts: list[_Part]) -> None:
         parts.insert(1, _Part("progress", content_text[m.start():]))
         content_text = content_text[:m.start()]
     units = Units()
-    bracket = None
-    for b in _UNIT_BRACKET.finditer(content_text):
-        bracket = b
-    if bracket is not None:
-        found = parse_roles(bracket.group(1))
-        if found is not None:
-            units.add(found.leads, found.co)
-            content_text = content_text[:bracket.start()] + content_text[bracket.end():]
+    span = trailing_bracket(content_text)
+    found = parse_roles(content_text[span[0] + 1:span[1] - 1]) if span else None
+    if found is None:  # a labelled bracket elsewhere in the text: (责任单位:…)
+        labelled = list(_UNIT_BRACKET.finditer(content_text))
+        span = labelled[-1].span() if labelled else None
+        found = parse_roles(labelled[-1].group(1)) if labelled else None
+    if found is not None:
+        units.add(found.leads, found.co)
+        content_text = content_text[:span[0]] + content_text[span[1]:]
     for part in parts[1:]:
         if part.kind == "progress":
             draft.progress.append((part.text, None))

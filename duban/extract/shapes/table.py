@@ -13,7 +13,7 @@ from duban.extract.dates import period_end
 from duban.extract.document import Line, Row, Table
 from duban.extract.normalize import close_spaces
 from duban.extract.shapes.assemble import TaskDraft, task_number
-from duban.extract.units import Units, leads_by_bold, leads_by_first, split_units
+from duban.extract.units import LEAD_NOTE, Units, leads_by_bold, leads_by_first, leads_by_note, split_units
 
 # Header words per column kind; the longest word found in a header decides its kind.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -86,6 +86,30 @@ def recognise(table: Table) -> TaskTable | None:
         if len(cols) >= 3 and kinds & {"content", "title"} and kinds & {"lead", "resp", "co", "number"}:
             return TaskTable(table=table, header_row=r, columns=cols)
     return None
+
+
+_SECTION_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}(?:部分|章|篇))\S")
+_PAGE_NOISE = re.compile(r"^[\s\-—–第页共/\d]*$")
+
+
+def gather(tt: TaskTable, blocks: list) -> TaskTable:
+    """The task table with what continues it: the next tables of the same width (a table broken by
+    section lines, or by pages), the section lines becoming section rows; page numbers are skipped."""
+    width = len(tt.table.rows[tt.header_row].cells)
+    start = next(i for i, b in enumerate(blocks) if b is tt.table)
+    rows = list(tt.table.rows)
+    pending: list[Row] = []
+    for b in blocks[start + 1:]:
+        if isinstance(b, Table):
+            if max(len(r.cells) for r in b.rows) != width:
+                break
+            rows += pending + b.rows
+            pending = []
+        elif _SECTION_LINE.match(b.text.strip()):
+            pending.append(Row([_cell(b.text.strip())] + [_cell("") for _ in range(width - 1)], b.where))
+        elif not _PAGE_NOISE.match(b.text):
+            break
+    return TaskTable(table=Table(rows, tt.table.where), header_row=tt.header_row, columns=tt.columns)
 
 
 def tabulate_lines(lines: list[Line]) -> Table | None:
@@ -184,6 +208,9 @@ def _units(col: Column, cell, text: str, units: Units, tt: TaskTable) -> None:
         units.add([], split_units(text))
     elif tt.first("lead") is not None:
         units.add([], split_units(text))  # 责任单位 beside a 牵头单位 column: co-operating units
+    elif LEAD_NOTE.search(text):
+        found = leads_by_note(text)
+        units.add(found.leads, found.co)
     elif col.bold_leads and cell is not None and cell.bold:
         found = leads_by_bold(text, cell.bold)
         units.add(found.leads, found.co)

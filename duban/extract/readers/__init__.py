@@ -1,0 +1,245 @@
+"""File formats -> Document. `read(path)` sniffs the content (the suffix is only a hint) and
+turns every failure into UnreadableDocument with a short Chinese reason and a stable code:
+empty, too_large, corrupt, wrong_type, encoding, no_text, not_found.
+
+The format libraries (python-docx, openpyxl, xlrd, pdfplumber, bs4) are imported only by the
+reader that needs them, so importing this package stays cheap.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from duban.errors import UnreadableDocument
+from duban.extract.document import Document
+
+MAX_BYTES = 64 * 1024 * 1024
+
+KIND_NAMES = {
+    "txt": "文本文件",
+    "docx": "Word 文档",
+    "xlsx": "Excel 表格",
+    "xls": "Excel 表格",
+    "pdf": "PDF 文件",
+    "html": "网页",
+}
+_SUFFIX_KINDS = {
+    ".txt": "txt", ".text": "txt", ".md": "txt", ".csv": "txt", ".tsv": "txt",
+    ".docx": "docx", ".docm": "docx", ".doc": "doc",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+    ".pdf": "pdf",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".mht": "html",
+}
+# Content we recognise but do not read: (magic bytes at offset, offset, what it is).
+_FOREIGN = (
+    (b"\x89PNG\r\n\x1a\n", 0, "PNG 图片"),
+    (b"\xff\xd8\xff", 0, "JPEG 图片"),
+    (b"GIF87a", 0, "GIF 图片"),
+    (b"GIF89a", 0, "GIF 图片"),
+    (b"II*\x00", 0, "TIFF 图片"),
+    (b"MM\x00*", 0, "TIFF 图片"),
+    (b"WEBP", 8, "WebP 图片"),
+    (b"ftyp", 4, "音视频文件"),
+    (b"ID3", 0, "音频文件"),
+    (b"Rar!\x1a\x07", 0, "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "7z 压缩包"),
+    (b"\x1f\x8b", 0, "gzip 压缩包"),
+    (b"\x7fELF", 0, "可执行程序"),
+    (b"{\\rtf", 0, "RTF 文档(请另存为 .docx)"),
+    (b"%!PS", 0, "PostScript 文件"),
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a plan document of any supported format into a Document."""
+    path = Path(path)
+    source = path.name or str(path)
+    try:
+        size = path.stat().st_size
+    except (FileNotFoundError, NotADirectoryError):
+        raise UnreadableDocument(source, "文件不存在", code="not_found") from None
+    except OSError as exc:
+        raise UnreadableDocument(source, f"无法打开文件({_os_reason(exc)})", code="not_found") from None
+    if path.is_dir():
+        raise UnreadableDocument(source, "这是一个文件夹,不是文件", code="wrong_type")
+    if size > max_bytes:
+        raise UnreadableDocument(source, f"文件过大({_mb(size)} MB),上限为 {_mb(max_bytes, exact=True)} MB", code="too_large")
+    if size == 0:
+        raise UnreadableDocument(source, "文件为空", code="empty")
+    try:
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise UnreadableDocument(source, f"无法打开文件({_os_reason(exc)})", code="not_found") from None
+    if len(data) > max_bytes:  # grew since stat
+        raise UnreadableDocument(source, f"文件过大,上限为 {_mb(max_bytes, exact=True)} MB", code="too_large")
+    if not data:
+        raise UnreadableDocument(source, "文件为空", code="empty")
+    return read_bytes(data, source)
+
+
+def read_bytes(data: bytes, source: str) -> Document:
+    """Read in-memory file content; `source` is the file name (its suffix is a hint)."""
+    if not data:
+        raise UnreadableDocument(source, "文件为空", code="empty")
+    hint = _SUFFIX_KINDS.get(Path(source).suffix.lower())
+    kind = sniff(data, source, hint)
+    try:
+        document = _READERS[kind](data, source)
+    except UnreadableDocument:
+        raise
+    except Exception:  # noqa: BLE001 - no library exception may escape
+        what = KIND_NAMES.get(kind, "文档")
+        raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或被截断)", code="corrupt") from None
+    if not document.blocks:
+        if kind == "txt":
+            raise UnreadableDocument(source, "文件为空(只有空白)", code="empty")
+        raise UnreadableDocument(source, f"{KIND_NAMES[kind]}中没有文字", code="no_text")
+    return document
+
+
+def sniff(data: bytes, source: str, hint: str | None = None) -> str:
+    """The reader for this content: txt, docx, xlsx, xls, html or pdf; or UnreadableDocument."""
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data, source, hint)
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head == _OLE2:
+        return _sniff_ole2(data, source, hint)
+    for magic, offset, what in _FOREIGN:
+        if data[offset: offset + len(magic)] == magic:
+            raise UnreadableDocument(source, _foreign(source, what), code="wrong_type")
+    if _looks_like_html(data, hint):
+        return "html"
+    if hint in ("docx", "xlsx", "xls", "pdf", "doc"):
+        # Named like a binary format but not one: readable only if it is really text.
+        from duban.extract.readers.txt import decode
+
+        try:
+            decode(data, source)
+        except UnreadableDocument:
+            what = "Word 文档" if hint == "doc" else KIND_NAMES[hint]
+            raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或格式不符)", code="corrupt") from None
+    return "txt"
+
+
+def _sniff_zip(data: bytes, source: str, hint: str | None) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except Exception:  # noqa: BLE001 - BadZipFile, or worse on a mangled directory
+        # Truncated: the local headers at the front still name the parts.
+        if b"word/" in data[:65536] or (hint == "docx" and b"xl/" not in data[:65536]):
+            what = "Word 文档"
+        elif b"xl/" in data[:65536] or hint == "xlsx":
+            what = "Excel 表格"
+        else:
+            what = "ZIP 压缩包"
+        raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或被截断)", code="corrupt") from None
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        what = "PowerPoint 演示文稿"
+    elif "mimetype" in names or "content.xml" in names:
+        what = "OpenDocument 文档(请另存为 .docx 或 .xlsx)"
+    else:
+        what = "ZIP 压缩包"
+    raise UnreadableDocument(source, _foreign(source, what), code="wrong_type")
+
+
+def _sniff_ole2(data: bytes, source: str, hint: str | None) -> str:
+    """OLE2 compound file: legacy Excel (read), legacy Word/PowerPoint or an encrypted Office file (not)."""
+    def has(stream: str) -> bool:
+        return stream.encode("utf-16-le") in data
+
+    if has("EncryptedPackage"):
+        raise UnreadableDocument(source, "文件已加密,需要密码才能打开", code="corrupt")
+    if has("WordDocument"):
+        raise UnreadableDocument(source, _foreign(source, "旧版 Word 文档(.doc),请另存为 .docx"), code="wrong_type")
+    if has("PowerPoint Document"):
+        raise UnreadableDocument(source, _foreign(source, "PowerPoint 演示文稿"), code="wrong_type")
+    return "xls"
+
+
+def _looks_like_html(data: bytes, hint: str | None) -> bool:
+    head = data[:2048]
+    if b"\x00" in head[:200]:  # UTF-16: look at the ASCII it spells
+        head = head.replace(b"\x00", b"")
+    head = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if not head.startswith(b"<"):
+        return False
+    if any(m in head for m in (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")):
+        return True
+    return hint == "html"
+
+
+def _foreign(source: str, what: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix in _SUFFIX_KINDS:
+        return f"扩展名为 {suffix},但内容是 {what}"
+    return f"是 {what},不是可读取的文档"
+
+
+def _mb(n: int, *, exact: bool = False) -> str:
+    """Megabytes for a message: 120.0 for a size, 64 for a round limit."""
+    mb = n / (1024 * 1024)
+    return str(int(mb)) if exact and mb == int(mb) else f"{mb:.1f}"
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return exc.strerror or "系统错误"
+
+
+def _read_txt(data: bytes, source: str) -> Document:
+    from duban.extract.readers.txt import read_txt
+
+    return read_txt(data, source)
+
+
+def _read_docx(data: bytes, source: str) -> Document:
+    from duban.extract.readers.docx import read_docx
+
+    return read_docx(data, source)
+
+
+def _read_xlsx(data: bytes, source: str) -> Document:
+    from duban.extract.readers.xlsx import read_xlsx
+
+    return read_xlsx(data, source)
+
+
+def _read_xls(data: bytes, source: str) -> Document:
+    from duban.extract.readers.xls import read_xls
+
+    return read_xls(data, source)
+
+
+def _read_html(data: bytes, source: str) -> Document:
+    from duban.extract.readers.html import read_html
+
+    return read_html(data, source)
+
+
+def _read_pdf(data: bytes, source: str) -> Document:
+    from duban.extract.readers.pdf import read_pdf
+
+    return read_pdf(data, source)
+
+
+_READERS = {
+    "txt": _read_txt,
+    "docx": _read_docx,
+    "xlsx": _read_xlsx,
+    "xls": _read_xls,
+    "html": _read_html,
+    "pdf": _read_pdf,
+}
+
+__all__ = ["MAX_BYTES", "read", "read_bytes", "sniff"]

@@ -1,0 +1,107 @@
+"""PDF through pdfplumber: ruled tables per page, the text outside them as lines, in reading order.
+
+A table that runs over a page break is one Table: when a page opens with a table of the same
+width as the table the previous page ended with, its rows are appended (a repeated header row
+is dropped).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from duban.errors import UnreadableDocument
+from duban.extract.document import Cell, Document, Line, Row, Table
+
+# Lines a page break may leave between the two halves of a table: page numbers.
+_PAGE_FURNITURE = re.compile(r"[\s\-—–_·/|()()第页共.\d]*|[Pp]age\s*\d+(\s*(of|/)\s*\d+)?")
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001
+        if _is_password_error(exc):
+            raise UnreadableDocument(source, "PDF 已加密,需要密码才能打开", code="corrupt") from None
+        raise
+    blocks: list = []
+    open_table: Table | None = None  # the last table, while only page furniture follows it
+    with pdf:
+        for p, page in enumerate(pdf.pages, start=1):
+            items = _page_items(page)
+            page.close()
+            starts_page = True
+            for top, kind, payload in items:
+                if kind == "line":
+                    blocks.append(Line(payload, f"page {p} line {top}"))
+                    if open_table is not None and not _PAGE_FURNITURE.fullmatch(payload):
+                        open_table = None
+                    starts_page = False
+                    continue
+                t, rows = payload
+                table_rows = [Row([Cell(c or "") for c in row], f"page {p} table {t} row {r}")
+                              for r, row in enumerate(rows, start=1) if any((c or "").strip() for c in row)]
+                if not table_rows:
+                    continue
+                width = len(table_rows[0].cells)
+                if starts_page and open_table is not None and len(open_table.rows[0].cells) == width:
+                    if table_rows[0].texts == open_table.rows[0].texts:
+                        table_rows = table_rows[1:]  # the header, repeated on the new page
+                    open_table.rows.extend(table_rows)
+                else:
+                    open_table = Table(table_rows, f"page {p} table {t}")
+                    blocks.append(open_table)
+                starts_page = False
+    text = "".join(b.text if isinstance(b, Line) else "".join("".join(r.texts) for r in b.rows) for b in blocks)
+    if not text.strip():
+        raise UnreadableDocument(source, "PDF 没有文字层(可能是扫描件)", code="no_text")
+    if len("".join(_CID.findall(text))) > len(text) / 2:
+        raise UnreadableDocument(source, "PDF 的文字无法提取(字体缺少编码信息)", code="no_text")
+    return Document(source=source, format="pdf", blocks=blocks)
+
+
+def _page_items(page) -> list[tuple]:
+    """("line", text) and ("table", (number, rows)) items of one page, top to bottom.
+
+    A line item's first field is its line number on the page once sorted; a table's, its top.
+    """
+    tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if "x0" not in obj or "top" not in obj:
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    placed: list[tuple[float, int, str, object]] = []
+    for t, table in enumerate(tables, start=1):
+        placed.append((table.bbox[1], 0, "table", (t, table.extract())))
+    for line in text_page.extract_text_lines(return_chars=False):
+        if line["text"].strip():
+            placed.append((line["top"], 1, "line", line["text"]))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    items: list[tuple] = []
+    line_no = 0
+    for _, _, kind, payload in placed:
+        if kind == "line":
+            line_no += 1
+            items.append((line_no, kind, payload))
+        else:
+            items.append((0, kind, payload))
+    return items
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    seen = 0
+    while exc is not None and seen < 5:
+        if "password" in type(exc).__name__.lower() or "encrypt" in type(exc).__name__.lower():
+            return True
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+        seen += 1
+    return False

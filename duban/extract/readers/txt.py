@@ -1,0 +1,151 @@
+"""Plain text: decode the bytes, then lines, with runs of TAB- or |-separated rows as tables."""
+from __future__ import annotations
+
+import codecs
+import re
+
+from duban.errors import UnreadableDocument
+from duban.extract.document import Cell, Document, Line, Row, Table
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Bytes that no text encoding we accept produces (TAB, LF, VT, FF, CR and ESC aside).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_SAMPLE = 64 * 1024
+
+
+def decode(data: bytes, source: str) -> str:
+    """The text of `data`, or UnreadableDocument(code encoding / wrong_type)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data[len(bom):].decode(encoding), source)
+            except UnicodeDecodeError:
+                raise UnreadableDocument(
+                    source, f"无法识别文本编码(文件声明为 {encoding.upper()},但内容不符)", code="encoding"
+                ) from None
+    sample = data[:_SAMPLE]
+    if b"\x00" in sample:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
+        return _checked(text, source)
+    if sum(sample.count(b) for b in _CONTROL) > max(2, len(sample) // 100):
+        raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
+    try:
+        return _checked(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    text = _chinese_legacy(data)
+    if text is None:
+        raise UnreadableDocument(source, "无法识别文本编码", code="encoding")
+    return _checked(text, source)
+
+
+def _checked(text: str, source: str) -> str:
+    """Refuse decoded text that is mostly unprintable: binary noise that happened to decode."""
+    sample = text[:_SAMPLE]
+    bad = sum(1 for ch in sample if not (ch.isprintable() or ch in "\t\n\r\f\v"))
+    if bad > max(2, len(sample) // 100):
+        raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 told by its NULs: ASCII characters have a NUL high byte, on the odd (LE) or even (BE) side."""
+    sample = data[:_SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 2 and odd > 20 * even:
+        encoding = "utf-16-le"
+    elif even >= 2 and even > 20 * odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data[: len(data) // 2 * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    bad = sum(1 for ch in text[:_SAMPLE] if not (ch.isprintable() or ch in "\t\n\r\f\v"))
+    return text if bad <= len(text[:_SAMPLE]) // 100 else None
+
+
+def _chinese_legacy(data: bytes) -> str | None:
+    """GB18030 (GBK, GB2312) or Big5, as charset_normalizer judges; None if neither fits."""
+    from charset_normalizer import from_bytes
+
+    for chunk in (data, data[:-1]):  # the second forgives a file cut in the middle of a character
+        best = from_bytes(chunk, cp_isolation=["gb2312", "gbk", "gb18030", "big5"]).best()
+        if best is None:
+            continue
+        encodings = ("gb18030",) if best.encoding.startswith("gb") else ("big5", "cp950", "big5hkscs")
+        for encoding in encodings:
+            try:
+                return chunk.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+# --- lines and tables -------------------------------------------------------------------------
+
+_MD_SEPARATOR = re.compile(r"\s*:?-+:?\s*")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _row_cells(line: str) -> tuple[str, list[str]] | None:
+    """(kind, cells) if the line is a table row: TAB-separated, or `a | b | c`."""
+    if "\t" in line:
+        return "tab", line.split("\t")
+    if line.count("|") >= 2:
+        inner = line.strip()
+        if inner.startswith("|"):
+            inner = inner[1:]
+        if inner.endswith("|"):
+            inner = inner[:-1]
+        cells = [c.strip() for c in inner.split("|")]
+        if len(cells) >= 2:
+            return "pipe", cells
+    return None
+
+
+def blocks_from_text(text: str) -> list:
+    """Lines, with each run of ≥2 consecutive rows of one kind as a Table. Blank lines are skipped but counted."""
+    blocks: list = []
+    run: list[tuple[int, str, str, list[str]]] = []  # (line number, raw line, kind, cells)
+
+    def flush() -> None:
+        rows = [(n, raw, cells) for n, raw, kind, cells in run if not _is_separator(kind, cells)]
+        if len(rows) >= 2:
+            blocks.append(Table([Row([Cell(c) for c in cells], f"line {n}") for n, _, cells in rows], f"line {rows[0][0]}"))
+        else:
+            blocks.extend(Line(raw, f"line {n}") for n, raw, _ in rows)
+        run.clear()
+
+    for number, line in enumerate(_NEWLINE.split(text), start=1):
+        if not line.strip():
+            flush()
+            continue
+        found = _row_cells(line)
+        if found is None:
+            flush()
+            blocks.append(Line(line, f"line {number}"))
+            continue
+        kind, cells = found
+        if run and run[-1][2] != kind:
+            flush()
+        run.append((number, line, kind, cells))
+    flush()
+    return blocks
+
+
+def _is_separator(kind: str, cells: list[str]) -> bool:
+    return kind == "pipe" and all(_MD_SEPARATOR.fullmatch(c) for c in cells)
+
+
+def read_txt(data: bytes, source: str) -> Document:
+    return Document(source=source, format="txt", blocks=blocks_from_text(decode(data, source)))
