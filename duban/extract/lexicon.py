@@ -26,6 +26,20 @@ class Lexicon:
     def unit_name(self, unit: str) -> str:
         return self.aliases.get(unit, unit)
 
+    @property
+    def measure_re(self) -> re.Pattern:
+        return _compiled(self.measure)
+
+    @property
+    def after_number_excludes_re(self) -> re.Pattern:
+        return _compiled(self.after_number_excludes)
+
+
+@lru_cache(maxsize=16)
+def _compiled(words: tuple[str, ...]) -> re.Pattern:
+    """An alternation that matches the longest word at a position (the words come longest first)."""
+    return re.compile(alternation(words))
+
 
 def _longest_first(words) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=len, reverse=True))

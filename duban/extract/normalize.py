@@ -48,8 +48,11 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_NEEDS_PUNCT = re.compile("[" + re.escape("".join(chr(k) for k in _PUNCT)) + "]")
+
+
 def unify_punctuation(text: str) -> str:
-    return text.translate(_PUNCT)
+    return text.translate(_PUNCT) if _NEEDS_PUNCT.search(text) else text
 
 
 def strip_ruby(text: str, *, aggressive: bool | None = None) -> str:

@@ -213,9 +213,10 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
     for an X大 count, whose unit is empty; (None, pos) when what follows rules a quantity out.
     """
     lx = lexicon()
-    rest = text[pos:pos + 6]
-    unit = next((u for u in lx.measure if rest.startswith(u)), None)
-    exclude = next((w for w in lx.after_number_excludes if rest.startswith(w)), None)
+    m = lx.measure_re.match(text, pos)
+    unit = m.group(0) if m else None
+    x = lx.after_number_excludes_re.match(text, pos)
+    exclude = x.group(0) if x else None
     if exclude and (unit is None or len(exclude) >= len(unit)):
         if exclude == "大":  # 三大赛 counts; 百亿大关 is a bare figure; 八大关 is a name
             return ("大", pos + 1) if _counted_da(text, pos) else ("", pos)

@@ -56,8 +56,6 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     plan.year = year or first_year(plan.title or "") or first_year("\n".join(preamble)) or common_year(all_text)
     period = period_end(plan.title or "", plan.year) or period_end("\n".join(preamble), plan.year)
     ctx = Context(year=plan.year, period_end=period, findings=plan.findings)
-    if plan.year is None:
-        plan.findings.append(Finding("no_year", "未能确定计划年度(标题和正文都没有年份),日期无法落定", None, "document"))
 
     if task_table is not None:
         drafts = table.drafts(task_table, period, plan.year)
@@ -70,6 +68,8 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     plan.kind = "progress" if any(t.progress for t in plan.tasks) else "plan"
     if not plan.tasks:
         plan.findings.append(Finding("no_tasks", "文档中没有找到编号的任务或任务表", None, "document"))
+    elif plan.year is None:
+        plan.findings.insert(0, Finding("no_year", "未能确定计划年度(标题和正文都没有年份),日期无法落定", None, "document"))
     return plan
 
 
