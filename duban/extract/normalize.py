@@ -26,7 +26,7 @@ _PUNCT.update({0xFF41 + i: ord("a") + i for i in range(26)})
 # A pinyin syllable in brackets after a character: 辦實(shí)事. The tone marks make it certain;
 # unmarked syllables count only when the document is full of marked ones.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_RUBY = re.compile(r"(?<=[\u3400-\u9fff])\(([a-zü" + _TONED + r"]{1,6})\)")
+_RUBY = re.compile(r"(?:(?<=[\u3400-\u9fff])|^)\(([a-zü" + _TONED + r"]{1,6})\)", re.MULTILINE)
 _TONED_RE = re.compile("[" + _TONED + "]")
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"

@@ -110,6 +110,36 @@ def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool]]:
     return out
 
 
+def unexplained_numbers(text: str) -> list[str]:
+    """Arabic figures that are neither a quantity nor something the grammar knows is none (a year,
+    a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
+    masks = _masked_spans(text) + [(a, b) for a, b, _, _ in plan_share_clauses(text)]
+    taken = [(q.start, q.end) for q in find_quantities(text)]
+    out = []
+    for tok in _TOKEN.finditer(text):
+        if tok.group("a") is None or _inside(tok.start(), masks) or _inside(tok.start(), taken):
+            continue
+        if _known_non_quantity(text, tok):
+            continue
+        out.append(text[max(0, tok.start() - 6):tok.end() + 2])
+    return out
+
+
+def _known_non_quantity(text: str, tok: re.Match) -> bool:
+    lx = lexicon()
+    start, end = tok.start(), tok.end()
+    prev, nxt = text[start - 1:start], text[end:end + 1]
+    if not nxt or nxt == "%" or nxt in _RANGE_SEP or (prev and prev in _RANGE_SEP):
+        return True
+    if re.fullmatch(r"(?:19[5-9]|20\d)\d", tok.group(0)):  # a year naming an event: 2023山东省旅游发展大会
+        return True
+    if (prev and _LATIN_GLUE.match(prev)) or _LATIN_GLUE.match(nxt):
+        return True
+    if any(text[max(0, start - 4):start].endswith(w) for w in lx.before_number_excludes):
+        return True
+    return bool(lx.after_number_excludes_re.match(text, end) or lx.measure_re.match(text, end))
+
+
 def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in order. With `percents`, 占年计划的X% attaches to the value before it."""
     masks = _masked_spans(text)

@@ -25,8 +25,22 @@ def prepare(doc: Document) -> Document:
         else:
             rows = [Row([Cell(normalize(c.text, ruby=ruby), tuple(normalize(x, ruby=ruby) for x in c.bold))
                          for c in r.cells], r.where) for r in b.rows]
-            blocks.append(Table(rows, b.where))
+            blocks.extend(_lines_above_table(rows, b.where))
     return Document(source=doc.source, format=doc.format, blocks=blocks)
+
+
+def _lines_above_table(rows: list[Row], where: str) -> list:
+    """Rows with at most one filled cell before a table's first real row are lines of text: a
+    spreadsheet often carries the title, or the whole text, in its first column."""
+    out: list = []
+    for i, row in enumerate(rows):
+        filled = [t for t in row.texts if t.strip()]
+        if len(filled) >= 2:
+            out.append(Table(rows[i:], rows[i].where))
+            break
+        if filled:
+            out.extend(Line(line, row.where) for line in filled[0].split("\n"))
+    return out
 
 
 def _texts(doc: Document):

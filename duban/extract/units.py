@@ -15,7 +15,9 @@ from duban.extract.normalize import close_spaces
 _NAME_TAILS = ("政府", "人民政府", "局", "委", "办", "办公室", "部", "厅", "会", "站", "队", "支队", "所", "院",
                "中心", "公司", "集团", "管委", "管委会", "管理局", "委员会", "协会", "联合会", "分局", "支行", "银行")
 _LIST_SEP = "、,,/"
-_GROUP_SEP = ";;\n"
+_GROUP_SEP = ";;"
+# How an organisation's name ends (局, 委, 政府, 集团, 支队, 单位 …) or a scope note closes it.
+_NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组区县市园港场关署校军位门")
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
 # Role labels inside a unit bracket or a unit line: 牵头单位:…, 参与单位:…
@@ -100,7 +102,15 @@ def _split_on_gaps(text: str) -> list[str]:
 
 
 def _gap_separates(left: str, right: str) -> bool:
+    """A gap (space or line break) separates groups only between two whole names: a name wrapped
+    in a PDF cell (市人力资源社会 / 保障局) or broken by a stray space (区(市) 政府) is one name."""
     if not left or left[-1] in "、,,(/" or right[0] in "、,,)/":
+        return False
+    last_name = re.split(r"[、,,/]", left)[-1]
+    next_name = re.split(r"[、,,/;;]", right)[0]
+    if len(last_name) < 3 or len(next_name) < 3:  # 市 / 住房城乡建设局, 市卫生健康委 / 员会
+        return False
+    if last_name[-1] not in _NAME_END and last_name[-1] != ")":
         return False
     return not right.startswith(_NAME_TAILS)
 

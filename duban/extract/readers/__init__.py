@@ -86,14 +86,15 @@ def read_bytes(data: bytes, source: str) -> Document:
     if not data:
         raise UnreadableDocument(source, "文件为空", code="empty")
     hint = _SUFFIX_KINDS.get(Path(source).suffix.lower())
-    kind = sniff(data, source, hint)
+    kind = None
     try:
+        kind = sniff(data, source, hint)
         document = _READERS[kind](data, source)
     except UnreadableDocument:
         raise
     except Exception:  # noqa: BLE001 - no library exception may escape
-        what = KIND_NAMES.get(kind, "文档")
-        raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或被截断)", code="corrupt") from None
+        what = KIND_NAMES.get(kind or hint or "", "文件")
+        raise UnreadableDocument(source, f"不是有效的{_spaced(what)}(文件已损坏或被截断)", code="corrupt") from None
     if not document.blocks:
         if kind == "txt":
             raise UnreadableDocument(source, "文件为空(只有空白)", code="empty")
@@ -123,7 +124,7 @@ def sniff(data: bytes, source: str, hint: str | None = None) -> str:
             decode(data, source)
         except UnreadableDocument:
             what = "Word 文档" if hint == "doc" else KIND_NAMES[hint]
-            raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或格式不符)", code="corrupt") from None
+            raise UnreadableDocument(source, f"不是有效的{_spaced(what)}(文件已损坏或格式不符)", code="corrupt") from None
     return "txt"
 
 
@@ -138,7 +139,7 @@ def _sniff_zip(data: bytes, source: str, hint: str | None) -> str:
             what = "Excel 表格"
         else:
             what = "ZIP 压缩包"
-        raise UnreadableDocument(source, f"不是有效的 {what}(文件已损坏或被截断)", code="corrupt") from None
+        raise UnreadableDocument(source, f"不是有效的{_spaced(what)}(文件已损坏或被截断)", code="corrupt") from None
     if any(n.startswith("word/") for n in names):
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -176,6 +177,11 @@ def _looks_like_html(data: bytes, hint: str | None) -> bool:
     if any(m in head for m in (b"<!doctype html", b"<html", b"<table", b"<body", b"<head", b"<meta")):
         return True
     return hint == "html"
+
+
+def _spaced(name: str) -> str:
+    """A space between Chinese and a Latin word: 有效的 Word 文档, 有效的网页."""
+    return " " + name if name[:1].isascii() else name
 
 
 def _foreign(source: str, what: str) -> str:

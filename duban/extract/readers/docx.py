@@ -7,6 +7,7 @@ resolved by grid position.
 from __future__ import annotations
 
 import io
+import re
 
 from duban.extract.document import Cell, Document, Line, Row, Table
 
@@ -16,6 +17,7 @@ TAB, BR, CR, NO_BREAK_HYPHEN = W + "tab", W + "br", W + "cr", W + "noBreakHyphen
 # Containers whose children are walked as if they were in place.
 _WRAPPERS = {W + t for t in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "ins", "moveTo", "fldSimple", "dir", "bdo")}
 _VAL = W + "val"
+_NUMBERING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 _OFF = {"0", "false", "off", "none"}
 
 Segments = list[tuple[str, bool]]  # a paragraph's text as (piece, bold) in order
@@ -25,7 +27,11 @@ def read_docx(data: bytes, source: str) -> Document:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    styles = _Styles(document.styles.element)
+    try:
+        numbering = document.part.part_related_by(_NUMBERING_REL).element
+    except Exception:  # noqa: BLE001 - no numbering part
+        numbering = None
+    styles = _Styles(document.styles.element, numbering)
     blocks: list = []
     paragraphs = tables = 0
     for el in _children(document.element.body):
@@ -108,8 +114,12 @@ def _paragraphs(container, styles: _Styles) -> list[Segments]:
 
 
 def _segments(p, styles: _Styles) -> Segments:
-    paragraph_bold = styles.paragraph_bold(_style_id(p, "pPr", "pStyle"))
+    style = _style_id(p, "pPr", "pStyle")
+    paragraph_bold = styles.paragraph_bold(style)
     out: Segments = []
+    label = styles.numbering.label(p, style) if styles.numbering else ""
+    if label:
+        out.append((label, False))
 
     def walk(el) -> None:
         for child in el:
@@ -132,17 +142,21 @@ def _segments(p, styles: _Styles) -> Segments:
                 walk(child)
 
     walk(p)
+    if label and not "".join(piece for piece, _ in out[1:]).strip():
+        out[0] = (label.rstrip(), False)
     return out
 
 
 class _Styles:
     """Whether a paragraph or character style (through its basedOn chain) or the defaults make text bold."""
 
-    def __init__(self, styles_el):
+    def __init__(self, styles_el, numbering_el=None):
         self._bold: dict[str, bool | None] = {}
         self._based: dict[str, str] = {}
+        self._num: dict[str, tuple[str, int]] = {}  # paragraph style -> (numId, level) it numbers with
         self._default_paragraph: str | None = None
         self._doc_default: bool | None = None
+        self.numbering = _Numbering(numbering_el, self) if numbering_el is not None else None
         if styles_el is None:
             return
         for s in styles_el.iter(W + "style"):
@@ -150,6 +164,10 @@ class _Styles:
             if sid is None:
                 continue
             self._bold[sid] = _flag(_prop(s, "rPr", "b"))
+            num_id = _prop(s, "pPr", "numPr")
+            if num_id is not None and num_id.find(W + "numId") is not None:
+                level = num_id.find(W + "ilvl")
+                self._num[sid] = (num_id.find(W + "numId").get(_VAL), _to_int(level.get(_VAL) if level is not None else 0, 0))
             based = s.find(W + "basedOn")
             if based is not None and based.get(_VAL):
                 self._based[sid] = based.get(_VAL)
@@ -169,6 +187,15 @@ class _Styles:
             sid = self._based.get(sid)
         return None
 
+    def style_numbering(self, sid: str | None) -> tuple[str, int] | None:
+        seen = set()
+        while sid is not None and sid not in seen:
+            seen.add(sid)
+            if sid in self._num:
+                return self._num[sid]
+            sid = self._based.get(sid)
+        return None
+
     def run_bold(self, sid: str | None) -> bool | None:
         return self._resolve(sid) if sid else None
 
@@ -177,6 +204,143 @@ class _Styles:
         if value is None:
             value = self._doc_default
         return bool(value)
+
+
+class _Numbering:
+    """Word's automatic list labels ("1.", "一、", "(三)"), which are not in the text runs:
+    counted in document order per abstract list and level, as Word displays them."""
+
+    def __init__(self, el, styles: _Styles):
+        self._styles = styles
+        # abstractNumId -> level -> (start, number format, label text, suffix, legal, restart):
+        # legal: every number decimal; restart: the 1-based level whose use restarts this one (0: never).
+        self._abstract: dict[str, dict[int, tuple]] = {}
+        self._nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        self._counters: dict[str, dict[int, int]] = {}
+        self._restarted: set[tuple[str, int]] = set()
+        for a in el.iter(W + "abstractNum"):
+            levels = {}
+            for lvl in a.iter(W + "lvl"):
+                def val(name, default, lvl=lvl):
+                    found = lvl.find(W + name)
+                    return found.get(_VAL, default) if found is not None else default
+                levels[_to_int(lvl.get(W + "ilvl"), 0)] = (
+                    _to_int(val("start", "1"), 1), val("numFmt", "decimal"), val("lvlText", ""), val("suff", "tab"),
+                    lvl.find(W + "isLgl") is not None, _to_int(val("lvlRestart", None), None),
+                )
+            self._abstract[a.get(W + "abstractNumId")] = levels
+        for n in el.iter(W + "num"):
+            abstract = n.find(W + "abstractNumId")
+            overrides = {}
+            for o in n.iter(W + "lvlOverride"):
+                start = o.find(W + "startOverride")
+                if start is not None:
+                    overrides[_to_int(o.get(W + "ilvl"), 0)] = _to_int(start.get(_VAL), 1)
+            if abstract is not None:
+                self._nums[n.get(W + "numId")] = (abstract.get(_VAL), overrides)
+
+    def label(self, p, style: str | None) -> str:
+        num_pr = _prop(p, "pPr", "numPr")
+        num_id, level = None, 0
+        if num_pr is not None and num_pr.find(W + "numId") is not None:
+            num_id = num_pr.find(W + "numId").get(_VAL)
+            ilvl = num_pr.find(W + "ilvl")
+            level = _to_int(ilvl.get(_VAL), 0) if ilvl is not None else 0
+        elif style is not None:
+            num_id, level = self._styles.style_numbering(style) or (None, 0)
+        if num_id is None or num_id not in self._nums:
+            return ""
+        abstract_id, overrides = self._nums[num_id]
+        levels = self._abstract.get(abstract_id, {})
+        if level not in levels:
+            return ""
+        counters = self._counters.setdefault(abstract_id, {})
+        if level in overrides and (num_id, level) not in self._restarted:
+            self._restarted.add((num_id, level))
+            counters[level] = overrides[level]
+        elif level in counters:
+            counters[level] += 1
+        else:
+            counters[level] = levels[level][0]
+        for deeper in [k for k in counters if k > level]:
+            restart = levels.get(deeper, (None,) * 6)[5]
+            if restart is None or (restart > 0 and level < restart):
+                del counters[deeper]
+        _, fmt, text, suffix, legal, _ = levels[level]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def number(match) -> str:
+            k = int(match.group(1)) - 1
+            start, k_fmt = levels.get(k, (1, "decimal"))[:2]
+            return _format_number(counters.get(k, start), "decimal" if legal else k_fmt)
+
+        label = re.sub(r"%([1-9])", number, text)
+        # Word puts a tab (or a space) after the label; keep a space only where it separates words.
+        if label and (suffix == "space" or (suffix == "tab" and label[-1].isalnum())):
+            label += " "
+        return label
+
+
+_DIGITS = "零一二三四五六七八九"
+_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _chinese(n: int, digits: str = _DIGITS, units: str = "十百千") -> str:
+    if n <= 0 or n >= 10000:
+        return str(n)
+    parts, zero = [], False
+    for value, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if zero:
+                parts.append(digits[0])
+            parts.append(digits[d] + unit)
+            zero = False
+        elif parts:
+            zero = True
+    text = "".join(parts)
+    return text[1:] if text.startswith(digits[1] + units[0]) else text  # 十一, not 一十一
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "ideographDigital"):
+        return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _LEGAL, "拾佰仟")
+    if fmt in ("ideographTraditional",) and 1 <= n <= 10:
+        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
+    if fmt in ("ideographZodiac",) and 1 <= n <= 12:
+        return "子丑寅卯辰巳午未申酉戌亥"[n - 1]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 4000:
+        out = ""
+        for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                               (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+            while n >= value:
+                out, n = out + numeral, n - value
+        return out if fmt == "upperRoman" else out.lower()
+    return str(n)
+
+
+def _to_int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _prop(el, pr: str, name: str):

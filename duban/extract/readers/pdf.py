@@ -67,8 +67,12 @@ def _page_items(page) -> list[tuple]:
 
     A line item's first field is its line number on the page once sorted; a table's, its top.
     """
-    tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
-    boxes = [t.bbox for t in tables]
+    tables = []
+    for found in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
+        rows = found.extract()
+        if max((len(row) for row in rows), default=0) >= 2:  # a one-column "table" is a frame around text
+            tables.append((found.bbox, rows))
+    boxes = [bbox for bbox, _ in tables]
 
     def outside(obj) -> bool:
         if "x0" not in obj or "top" not in obj:
@@ -79,8 +83,8 @@ def _page_items(page) -> list[tuple]:
 
     text_page = page.filter(outside) if boxes else page
     placed: list[tuple[float, int, str, object]] = []
-    for t, table in enumerate(tables, start=1):
-        placed.append((table.bbox[1], 0, "table", (t, table.extract())))
+    for t, (bbox, rows) in enumerate(tables, start=1):
+        placed.append((bbox[1], 0, "table", (t, rows)))
     for line in text_page.extract_text_lines(return_chars=False):
         if line["text"].strip():
             placed.append((line["top"], 1, "line", line["text"]))

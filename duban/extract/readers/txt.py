@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from duban.errors import UnreadableDocument
 from duban.extract.document import Cell, Document, Line, Row, Table
@@ -23,18 +24,21 @@ def decode(data: bytes, source: str) -> str:
     """The text of `data`, or UnreadableDocument(code encoding / wrong_type)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return _checked(data[len(bom):].decode(encoding), source)
-            except UnicodeDecodeError:
+            text = data[len(bom):].decode(encoding, errors="replace")
+            if text.count("\ufffd") > max(2, len(text) // 100):
                 raise UnreadableDocument(
-                    source, f"无法识别文本编码(文件声明为 {encoding.upper()},但内容不符)", code="encoding"
-                ) from None
+                    source, f"无法识别文本编码(文件标明为 {encoding.upper()},但内容不符)", code="encoding"
+                )
+            return _checked(text, source)
     sample = data[:_SAMPLE]
     if b"\x00" in sample:
         text = _utf16_without_bom(data)
-        if text is None:
+        if text is not None:
+            return _checked(text, source)
+        if sample.count(0) > max(2, len(sample) // 1000):
             raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
-        return _checked(text, source)
+        data = data.replace(b"\x00", b"")  # a stray NUL or two in a text file
+        sample = data[:_SAMPLE]
     if sum(sample.count(b) for b in _CONTROL) > max(2, len(sample) // 100):
         raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
     try:
@@ -47,31 +51,51 @@ def decode(data: bytes, source: str) -> str:
     return _checked(text, source)
 
 
+# Characters plan text is made of; only the others need a closer look.
+_UNCOMMON = re.compile(r"[^\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def _checked(text: str, source: str) -> str:
     """Refuse decoded text that is mostly unprintable: binary noise that happened to decode."""
     sample = text[:_SAMPLE]
-    bad = sum(1 for ch in sample if not (ch.isprintable() or ch in "\t\n\r\f\v"))
-    if bad > max(2, len(sample) // 100):
+    if sum(1 for ch in _UNCOMMON.findall(sample) if _junk(ch)) > max(2, len(sample) // 100):
         raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
     return text
 
 
+def _junk(ch: str) -> bool:
+    """Control characters (whitespace aside), lone surrogates, unassigned code points, U+FFFD."""
+    if ch == "\ufffd":
+        return True
+    if ch.isprintable() or ch in "\t\n\r\f\v\x1b":
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cs", "Cn")
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 told by its NULs: ASCII characters have a NUL high byte, on the odd (LE) or even (BE) side."""
-    sample = data[:_SAMPLE]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= 2 and odd > 20 * even:
-        encoding = "utf-16-le"
-    elif even >= 2 and even > 20 * odd:
-        encoding = "utf-16-be"
-    else:
+    """UTF-16 told by its NULs (ASCII characters have a NUL high byte): the byte order whose
+    decoding reads as Chinese text; None for binary data that merely contains NULs."""
+    sample = data[: min(len(data), _SAMPLE) // 2 * 2]
+    if sample.count(0) < max(2, len(sample) // 1000):
         return None
-    try:
-        text = data[: len(data) // 2 * 2].decode(encoding)
-    except UnicodeDecodeError:
+    best, best_score = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        score = sum(1 for ch in text if _usual(ch)) / max(1, len(text))
+        if score > best_score:
+            best, best_score = encoding, score
+    if best is None or best_score < 0.9:
         return None
-    bad = sum(1 for ch in text[:_SAMPLE] if not (ch.isprintable() or ch in "\t\n\r\f\v"))
-    return text if bad <= len(text[:_SAMPLE]) // 100 else None
+    return data[: len(data) // 2 * 2].decode(best, errors="replace")
+
+
+def _usual(ch: str) -> bool:
+    """A character Chinese plan text is made of: CJK ideographs and punctuation, ASCII, Latin, full-width forms."""
+    o = ord(ch)
+    return (
+        0x20 <= o < 0x250 or ch in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x2460 <= o <= 0x24FF or 0x2150 <= o <= 0x218F
+    )
 
 
 def _chinese_legacy(data: bytes) -> str | None:
@@ -114,13 +138,16 @@ def _row_cells(line: str) -> tuple[str, list[str]] | None:
 
 
 def blocks_from_text(text: str) -> list:
-    """Lines, with each run of ≥2 consecutive rows of one kind as a Table. Blank lines are skipped but counted."""
+    """Lines, with each run of ≥2 consecutive rows of one kind (or one TAB row of ≥3 cells) as a Table.
+    Blank lines are skipped but counted."""
     blocks: list = []
     run: list[tuple[int, str, str, list[str]]] = []  # (line number, raw line, kind, cells)
 
     def flush() -> None:
         rows = [(n, raw, cells) for n, raw, kind, cells in run if not _is_separator(kind, cells)]
-        if len(rows) >= 2:
+        # A lone TAB row of three or more cells is a table too: a header whose rows are
+        # separated from it by a section line.
+        if len(rows) >= 2 or (len(rows) == 1 and run[0][2] == "tab" and len(rows[0][2]) >= 3):
             blocks.append(Table([Row([Cell(c) for c in cells], f"line {n}") for n, _, cells in rows], f"line {rows[0][0]}"))
         else:
             blocks.extend(Line(raw, f"line {n}") for n, raw, _ in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import warnings
 
 from duban.extract.document import Cell, Document, Row, Table
 
@@ -13,7 +14,9 @@ Merge = tuple[int, int, int, int]  # first row, first column, last row, last col
 def read_xlsx(data: bytes, source: str) -> Document:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True, rich_text=True)
+    with warnings.catch_warnings():  # openpyxl warns about every extension it does not support
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True, rich_text=True)
     blocks = []
     for ws in workbook.worksheets:
         cells: dict[tuple[int, int], Cell] = {}

@@ -7,7 +7,7 @@ from datetime import date
 
 from duban.extract.dates import period_end
 from duban.extract.normalize import close_spaces
-from duban.extract.numbers import chinese_to_number, find_quantities
+from duban.extract.numbers import chinese_to_number, find_quantities, unexplained_numbers
 from duban.extract.plan import Finding, Progress, Task
 from duban.extract.shapes.schedule import milestones
 from duban.extract.units import Units
@@ -53,6 +53,8 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
                 title=draft.title, domain=close_spaces(draft.domain) if draft.domain else None,
                 lead_units=list(draft.units.leads), co_units=list(draft.units.co))
     task.targets = find_quantities(content)
+    for context in unexplained_numbers(content):
+        ctx.findings.append(Finding("unknown_number", f"未能识别的数字:「{context}」", task.number, draft.where))
     if draft.schedule.strip():
         task.milestones, unplaced = milestones(draft.schedule, ctx.year)
         if unplaced:
