@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 
@@ -34,11 +34,23 @@ class Lexicon:
     def after_number_excludes_re(self) -> re.Pattern:
         return _compiled(self.after_number_excludes)
 
+    @property
+    def before_number_excludes_re(self) -> re.Pattern:
+        return _compiled(self.before_number_excludes, suffix="$")
+
+    @property
+    def qualifiers_before_re(self) -> re.Pattern:
+        return _compiled(tuple(w for w, _ in self.qualifiers_before))
+
+    @cached_property
+    def qualifier_of(self) -> dict[str, str]:
+        return dict(self.qualifiers_before)
+
 
 @lru_cache(maxsize=16)
-def _compiled(words: tuple[str, ...]) -> re.Pattern:
+def _compiled(words: tuple[str, ...], suffix: str = "") -> re.Pattern:
     """An alternation that matches the longest word at a position (the words come longest first)."""
-    return re.compile(alternation(words))
+    return re.compile(f"(?:{alternation(words)}){suffix}")
 
 
 def _longest_first(words) -> tuple[str, ...]:

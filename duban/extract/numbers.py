@@ -110,11 +110,11 @@ def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool]]:
     return out
 
 
-def unexplained_numbers(text: str) -> list[str]:
+def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
     """Arabic figures that are neither a quantity nor something the grammar knows is none (a year,
     a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
     masks = _masked_spans(text) + [(a, b) for a, b, _, _ in plan_share_clauses(text)]
-    taken = [(q.start, q.end) for q in find_quantities(text)]
+    taken = [(q.start, q.end) for q in found]
     out = []
     for tok in _TOKEN.finditer(text):
         if tok.group("a") is None or _inside(tok.start(), masks) or _inside(tok.start(), taken):
@@ -135,7 +135,7 @@ def _known_non_quantity(text: str, tok: re.Match) -> bool:
         return True
     if (prev and _LATIN_GLUE.match(prev)) or _LATIN_GLUE.match(nxt):
         return True
-    if any(text[max(0, start - 4):start].endswith(w) for w in lx.before_number_excludes):
+    if lx.before_number_excludes_re.search(text, max(0, start - 4), start):
         return True
     return bool(lx.after_number_excludes_re.match(text, end) or lx.measure_re.match(text, end))
 
@@ -180,9 +180,9 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
             return None
         value = round(_arabic(tok.group("a")) * _MULT.get(tok.group("m") or "", 1), 6)
         pos = tok.end()
-    for word in lx.before_number_excludes:
-        if before.endswith(word):
-            return "ratio" if word == "每" else None
+    excluded = lx.before_number_excludes_re.search(text, max(0, start - 4), start)
+    if excluded:
+        return "ratio" if excluded.group(0) == "每" else None
 
     qualifier = "="
     # A range 1—2家 is its upper bound: the first number waits for the second.
@@ -273,10 +273,10 @@ def _qualifier_before(text: str, start: int, current: str) -> str:
     if current != "=":
         return current
     window = text[max(0, start - 8):start]
-    for word, q in lexicon().qualifiers_before:
-        at = window.rfind(word)
-        if at < 0:
-            continue
+    lx = lexicon()
+    for m in reversed(list(lx.qualifiers_before_re.finditer(window))):
+        word, at = m.group(0), m.start()
+        q = lx.qualifier_of[word]
         gap = window[at + len(word):]
         if len(word) == 1:
             absolute = start - len(window) + at

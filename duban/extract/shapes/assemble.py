@@ -53,7 +53,7 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
                 title=draft.title, domain=close_spaces(draft.domain) if draft.domain else None,
                 lead_units=list(draft.units.leads), co_units=list(draft.units.co))
     task.targets = find_quantities(content)
-    for context in unexplained_numbers(content):
+    for context in unexplained_numbers(content, task.targets):
         ctx.findings.append(Finding("unknown_number", f"未能识别的数字:「{context}」", task.number, draft.where))
     if draft.schedule.strip():
         task.milestones, unplaced = milestones(draft.schedule, ctx.year)
