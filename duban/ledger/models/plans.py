@@ -1,0 +1,156 @@
+from django.db import models
+
+from duban.ledger.models.documents import SourceDocument
+from duban.ledger.models.units import Unit
+
+
+class Plan(models.Model):
+    """One year's published list of tasks (计划 / 一览表 / 任务清单) of one genre."""
+
+    class Genre(models.TextChoices):
+        PRACTICAL = "practical", "市办实事"
+        KEY_WORK = "key_work", "重点工作任务"
+        CAMPAIGN = "campaign", "民生领域攻坚行动"
+        OTHER = "other", "其他"
+
+    city = models.CharField("城市", max_length=50)
+    year = models.PositiveSmallIntegerField("年度")
+    genre = models.CharField("类别", max_length=20, choices=Genre.choices, default=Genre.OTHER)
+    title = models.CharField("标题", max_length=300, blank=True)
+    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="plans", verbose_name="来源文档(最新版本)")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "计划"
+        ordering = ["-year", "genre", "title"]
+        constraints = [models.UniqueConstraint(fields=["city", "year", "genre", "title"], name="plan_identity")]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.year}年{self.get_genre_display()}"
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name="计划")
+    title = models.CharField("标题", max_length=300)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部分"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="section_per_plan")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    """A numbered item of a plan (事项 / 任务 / 实事 / 攻坚事项)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="计划")
+    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks",
+                                verbose_name="部分")
+    number = models.CharField("序号", max_length=20)
+    order = models.PositiveIntegerField("顺序", default=0)
+    title = models.CharField("标题", max_length=300, blank=True)
+    content = models.TextField("内容")
+    domain = models.CharField("领域", max_length=100, blank=True)
+    carried_over = models.BooleanField("上年延续", default=False)
+    where = models.CharField("来源位置", max_length=100, blank=True)
+    units = models.ManyToManyField(Unit, through="Responsibility", related_name="tasks", verbose_name="责任单位")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title or self.content[:30]}"
+
+    def lead_units(self) -> list[Unit]:
+        return [r.unit for r in self.responsibilities.all() if r.role == Responsibility.Role.LEAD]
+
+    def co_units(self) -> list[Unit]:
+        return [r.unit for r in self.responsibilities.all() if r.role == Responsibility.Role.CO]
+
+
+class Responsibility(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头"
+        CO = "co", "协办"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="任务")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responsibilities", verbose_name="单位")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    scope_note = models.CharField("分工说明", max_length=200, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任分工"
+        ordering = ["task", "role", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="one_role_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.get_role_display()})"
+
+
+class Indicator(models.Model):
+    """A quantity a task commits to: 城镇新增就业 ≥ 350000 人."""
+
+    class Qualifier(models.TextChoices):
+        AT_LEAST = ">=", "以上(≥)"
+        AT_MOST = "<=", "以内(≤)"
+        ABOUT = "~", "左右(≈)"
+        EXACT = "=", "="
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators", verbose_name="任务")
+    metric = models.CharField("指标", max_length=200)
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    target = models.FloatField("目标值")
+    qualifier = models.CharField("限定", max_length=2, choices=Qualifier.choices, default=Qualifier.EXACT)
+    higher_is_better = models.BooleanField("越高越好", default=True)
+    cumulative = models.BooleanField("累计值", default=True, help_text="累计完成量;比率类指标(如签约率)为否")
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标"
+        ordering = ["task", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.get_qualifier_display()} {self.target:g}{self.unit}"
+
+
+class Milestone(models.Model):
+    """A dated step of the schedule (时间节点): 3月底前,…"""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name="任务")
+    due = models.DateField("截止日期", null=True, blank=True)
+    text = models.TextField("节点内容", blank=True)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时间节点"
+        ordering = ["task", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.due or '未定'} {self.text[:30]}"
+
+
+class Checkpoint(models.Model):
+    """The value an indicator should reach by a milestone (节点目标)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="checkpoints", verbose_name="指标")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="checkpoints",
+                                  verbose_name="时间节点")
+    value = models.FloatField("节点目标值")
+    qualifier = models.CharField("限定", max_length=2, default="=")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节点目标"
+        ordering = ["indicator", "milestone__due"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "milestone"], name="checkpoint_per_milestone")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.metric} {self.value:g} @ {self.milestone.due}"

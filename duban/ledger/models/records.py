@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+
+from duban.ledger.models.documents import SourceDocument
+from duban.ledger.models.plans import Indicator, Plan, Task
+
+
+class Finding(models.Model):
+    """What an import could not place, for a person to review."""
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="findings",
+                               verbose_name="来源文档")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="findings",
+                             verbose_name="计划")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings",
+                             verbose_name="任务")
+    code = models.CharField("类别", max_length=40)
+    message = models.TextField("说明")
+    where = models.CharField("位置", max_length=100, blank=True)
+    resolved = models.BooleanField("已处理", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待核实事项"
+        ordering = ["source", "id"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StatusChange(models.Model):
+    """Assessment history: each time a task's (or indicator's) status flips, as of a date."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="status_changes", verbose_name="任务")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="status_changes", verbose_name="指标")
+    as_of = models.DateField("评估日期")
+    status = models.CharField("状态", max_length=20)
+    color = models.CharField("颜色", max_length=10)
+    reason = models.TextField("原因")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状态变化"
+        ordering = ["task", "as_of", "id"]
+        indexes = [models.Index(fields=["task", "indicator", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.as_of} {self.status}"
+
+
+class AuditEntry(models.Model):
+    """Every change: who, when, what, before and after."""
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="audit_entries", verbose_name="操作人")
+    actor_name = models.CharField("操作人名称", max_length=150)
+    action = models.CharField("操作", max_length=60)
+    object_type = models.CharField("对象类型", max_length=60)
+    object_id = models.CharField("对象", max_length=60)
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+                             verbose_name="任务")
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    summary = models.TextField("摘要", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "督办 · 台账管理"
+admin.site.site_title = "督办"
+admin.site.index_title = "台账数据维护"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
