@@ -19,6 +19,37 @@ def _cmd_extract(args) -> int:
     return 0
 
 
+def _ledger():
+    """Django and the schema, on first use: every command works on a fresh database."""
+    from duban.django_setup import ensure_schema
+
+    ensure_schema()
+
+
+def _cmd_import(args) -> int:
+    _ledger()
+    from duban.ledger.importer import import_file
+
+    failed = 0
+    total = len(args.files)
+    for n, path in enumerate(args.files, 1):
+        if total > 1 and sys.stderr.isatty():
+            done = int(30 * (n - 1) / total)
+            print(f"\r[{'#' * done}{'.' * (30 - done)}] {n - 1}/{total}", end="", file=sys.stderr, flush=True)
+        try:
+            summary = import_file(path, actor_name=args.actor, year=args.year)
+        except DubanError as e:  # one bad file: its import is undone, the others go on
+            failed += 1
+            print(f"{'' if not sys.stderr.isatty() else chr(13)}duban: {e.message}", file=sys.stderr)
+            continue
+        if total > 1 and sys.stderr.isatty():
+            print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
+        print(summary.line())
+        for change in summary.changes:
+            print(f"  {change}")
+    return 2 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="duban", description="督办: 重点任务督查督办系统")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -27,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--year", type=int, default=None, help="计划年度(文档没有写明年份时)")
     ex.add_argument("--indent", type=int, default=1)
     ex.set_defaults(run=_cmd_extract)
+
+    im = sub.add_parser("import", help="抽取文档并存入台账(每个文件要么全部导入,要么不变)")
+    im.add_argument("files", nargs="+")
+    im.add_argument("--year", type=int, default=None)
+    im.add_argument("--actor", default="cli", help="记入审计的操作人")
+    im.set_defaults(run=_cmd_import)
     return ap
 
 

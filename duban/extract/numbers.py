@@ -289,22 +289,30 @@ def _qualifier_before(text: str, start: int, current: str) -> str:
     return current
 
 
-_METRIC_TRIM = re.compile(r"^(?:其中|全市|累计|共|已|并|和|及|与|等)+|(?:达到|达|为|至|提高到|提高至|增至|降至|到|超过|不少于|不低于|至少|突破|约|超|分别|均|共计|合计|总计|累计)+$")
+_METRIC_LEAD = re.compile(r"^(?:其中|全市|累计|共|已|并|和|及|与|等|实现|完成|力争|确保|争取|达到|在)+")
+_METRIC_TAIL = re.compile(r"(?:达到|达|为|至|提高到|提高至|增至|降至|到|超过|不少于|不低于|至少|突破|约|超|分别|均|共计|合计|总计|累计|的)+$")
+_BRACKETED = re.compile(r"\([^()]*\)$")
 
 
 def _metric(text: str, start: int, end: int) -> str:
-    """The few printed words that name what is counted: before the number, else after the unit."""
-    i = start
-    while i > 0 and text[i - 1] not in _DELIMS and start - i < 24:
+    """The few printed words naming what is counted: the words before the number, joined by the
+    noun after the measure word when the sentence names the thing there (开工建设10处城镇消防站)."""
+    head_end = start
+    while True:  # step over a bracket right before the number: 除颤器(AED)300台
+        m = _BRACKETED.search(text, 0, head_end)
+        if not m:
+            break
+        head_end = m.start()
+    i = head_end
+    while i > 0 and text[i - 1] not in _DELIMS and head_end - i < 16:
         i -= 1
-    head = _METRIC_TRIM.sub("", text[i:start])
-    head = _METRIC_TRIM.sub("", head)
-    if head:
-        return head
+    head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end]))
     j = end
-    while j < len(text) and text[j] not in _DELIMS and j - end < 20:
+    while j < len(text) and text[j] not in _DELIMS and j - end < 14:
         j += 1
-    return _METRIC_TRIM.sub("", text[end:j])
+    tail = text[end:j]
+    tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail
+    return _METRIC_LEAD.sub("", head + tail) or head or tail
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:

@@ -111,6 +111,8 @@ class Indicator(models.Model):
     qualifier = models.CharField("限定", max_length=2, choices=Qualifier.choices, default=Qualifier.EXACT)
     higher_is_better = models.BooleanField("越高越好", default=True)
     cumulative = models.BooleanField("累计值", default=True, help_text="累计完成量;比率类指标(如签约率)为否")
+    implied = models.BooleanField("由节点推出", default=False,
+                                  help_text="任务内容未列出、由时间节点中的数量推出的指标,目标为最后节点的要求")
     order = models.PositiveIntegerField("顺序", default=0)
 
     class Meta:

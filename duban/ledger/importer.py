@@ -1,0 +1,184 @@
+"""`duban import`: a document → the ledger, all or nothing, idempotent, audited.
+
+A plan document creates or updates its Plan (a new version prints what changed). A progress
+document links to the plan of the same city, year and genre (task by number and content, each
+value to the indicator it measures); with no plan in the ledger, the tasks and targets it restates
+become the plan.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from duban.errors import UnreadableDocument
+from duban.extract.pipeline import extract_document
+from duban.extract.readers import MAX_BYTES, read_bytes
+from duban.ledger.audit import record
+from duban.ledger.genre import city_of, genre_of
+from duban.ledger.models import Finding, Observation, Plan, ProgressReport, SourceDocument, Task
+from duban.ledger.sync import TaskSync, plan_numbers
+from duban.ledger.matching import Candidate, best_indicator, best_task
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    outcome: str  # created, updated, unchanged, progress
+    plan: str = ""
+    plan_id: int | None = None
+    tasks: int = 0
+    units: int = 0
+    indicators: int = 0
+    milestones: int = 0
+    progress_values: int = 0
+    findings: int = 0
+    changes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        verb = {"created": "新建计划", "updated": "更新计划", "unchanged": "已导入过,未改变",
+                "progress": "导入进展"}[self.outcome]
+        if self.outcome == "unchanged":
+            return f"{self.source}: {verb}"
+        return (f"{self.source}: {verb}《{self.plan}》 {self.tasks}项任务, {self.units}个单位, {self.indicators}个指标, "
+                f"{self.milestones}个时间节点, {self.progress_values}个进展数值, {self.findings}条待核实")
+
+
+def import_file(path: str | Path, *, actor=None, actor_name: str = "cli", year: int | None = None) -> ImportSummary:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise UnreadableDocument(path.name, "文件不存在", code="not_found") from None
+    if size > MAX_BYTES:
+        raise UnreadableDocument(path.name, f"文件过大({size / 1e6:.1f} MB),上限为 {MAX_BYTES // 2**20} MB",
+                                 code="too_large")
+    return import_bytes(path.read_bytes(), path.name, actor=actor, actor_name=actor_name, year=year)
+
+
+def import_bytes(data: bytes, name: str, *, actor=None, actor_name: str = "cli", year: int | None = None) -> ImportSummary:
+    sha = hashlib.sha256(data).hexdigest()
+    if SourceDocument.objects.filter(sha256=sha).exists():
+        return ImportSummary(source=name, outcome="unchanged")
+    document = read_bytes(data, name)
+    extraction = extract_document(document, year=year).as_json()
+    preamble = "\n".join(b.text for b in document.lines()[:30])
+    return store_extraction(extraction, data=data, fmt=document.format, actor=actor, actor_name=actor_name,
+                            context_text=preamble)
+
+
+def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, actor_name: str = "cli",
+                     context_text: str = "") -> ImportSummary:
+    """Store an extraction (possibly corrected by a person) with its source bytes, in one transaction."""
+    sha = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        src = SourceDocument.objects.create(
+            name=extraction["source"], sha256=sha, size=len(data), format=fmt, content=data,
+            extraction=extraction, imported_by=actor_name)
+        city = city_of(extraction.get("title") or "", default=settings.CITY)
+        genre = genre_of((extraction.get("title") or "") + "\n" + context_text)
+        if extraction.get("kind") == "progress":
+            summary, tasks_by_number = _store_progress(extraction, src, city, genre)
+        else:
+            summary, tasks_by_number = _store_plan(extraction, src, city, genre)
+        _store_findings(extraction, src, summary, tasks_by_number)
+        record(actor, actor_name, "import", src, after=_counts(summary), summary=summary.line())
+    return summary
+
+
+def _counts(s: ImportSummary) -> dict:
+    return {k: getattr(s, k) for k in ("outcome", "plan_id", "tasks", "units", "indicators", "milestones",
+                                       "progress_values", "findings")} | {"changes": s.changes}
+
+
+def _store_plan(extraction: dict, src: SourceDocument, city: str, genre: str):
+    year, title = extraction["year"], extraction.get("title") or ""
+    plan = (Plan.objects.filter(city=city, year=year, genre=genre, title=title).first()
+            or (title and Plan.objects.filter(city=city, year=year, genre=genre, title="").first()) or None)
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(city=city, year=year, genre=genre, title=title, source=src)
+    else:
+        plan.title, plan.source = title or plan.title, src
+        plan.save()
+    sync = TaskSync(plan)
+    numbers = plan_numbers(extraction["tasks"])
+    seen = []
+    for order, (number, tdata) in enumerate(zip(numbers, extraction["tasks"])):
+        seen.append(sync.task(number, tdata, order, with_schedule=True))
+    if not created:
+        sync.remove_tasks_except(seen)
+    summary = _summary(src, "created" if created else "updated", plan, seen, sync.changes)
+    return summary, dict(zip(numbers, seen))
+
+
+def _store_progress(extraction: dict, src: SourceDocument, city: str, genre: str):
+    year = extraction["year"]
+    plan = (Plan.objects.filter(city=city, year=year, genre=genre).exclude(tasks=None)
+            .order_by("-title").first())
+    restated = plan is None
+    if restated:  # no plan in the ledger: the tasks and targets the report restates become the plan
+        plan = Plan.objects.create(city=city, year=year, genre=genre, title="", source=src)
+    sync = TaskSync(plan)
+    plan_tasks = [(t, t.number, t.content) for t in plan.tasks.all()]
+    touched: list[Task] = []
+    values = 0
+    by_number: dict[str, Task] = {}
+    for order, (number, tdata) in enumerate(zip(plan_numbers(extraction["tasks"]), extraction["tasks"])):
+        task = sync.task(number, tdata, order, with_schedule=False) if restated else \
+            best_task(number, tdata["content"], plan_tasks)
+        if task is None:
+            Finding.objects.create(source=src, plan=plan, code="no_task_match", where=tdata.get("where", ""),
+                                   message=f"进展中的第{number}项无法对应到计划《{plan}》的任务")
+            continue
+        touched.append(task)
+        by_number[number] = task
+        for entry in tdata.get("progress") or []:
+            values += _store_report(task, entry, src)
+    summary = _summary(src, "progress", plan, touched, sync.changes)
+    summary.progress_values = values
+    return summary, by_number
+
+
+def _store_report(task: Task, entry: dict, src: SourceDocument) -> int:
+    as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None
+    if as_of is None:
+        return 0
+    # A new version of the same published report replaces the old one's values.
+    ProgressReport.objects.filter(task=task, as_of=as_of, source__name=src.name).delete()
+    report = ProgressReport.objects.create(task=task, as_of=as_of, text=entry.get("text", ""), source=src,
+                                           state=ProgressReport.State.APPROVED)
+    candidates = [Candidate(i, i.metric, i.unit, i.target) for i in task.indicators.all()]
+    taken: set[int] = set()
+    for order, v in enumerate(entry.get("values") or []):
+        free = [c for c in candidates if c.key.pk not in taken]
+        indicator = best_indicator(v["metric"], v["unit"], free, value=v["value"], percent=v.get("percent"))
+        if indicator is not None:
+            taken.add(indicator.pk)
+        Observation.objects.create(report=report, indicator=indicator, metric=v["metric"], unit=v["unit"],
+                                   value=v["value"], qualifier=v.get("qualifier", "="),
+                                   percent=v.get("percent"), order=order)
+    return len(entry.get("values") or [])
+
+
+def _summary(src, outcome, plan, tasks, changes) -> ImportSummary:
+    from duban.ledger.models import Indicator, Milestone, Responsibility
+
+    ids = [t.pk for t in tasks]
+    return ImportSummary(
+        source=src.name, outcome=outcome, plan=str(plan), plan_id=plan.pk, tasks=len(ids),
+        units=Responsibility.objects.filter(task_id__in=ids).values("unit").distinct().count(),
+        indicators=Indicator.objects.filter(task_id__in=ids).count(),
+        milestones=Milestone.objects.filter(task_id__in=ids).count(), changes=changes)
+
+
+def _store_findings(extraction: dict, src, summary: ImportSummary, tasks_by_number: dict) -> None:
+    plan = Plan.objects.filter(pk=summary.plan_id).first()
+    rows = [Finding(source=src, plan=plan, task=tasks_by_number.get(f.get("task") or ""), code=f["code"],
+                    message=f["message"], where=f.get("where", "")) for f in extraction.get("findings") or []]
+    Finding.objects.bulk_create(rows)
+    summary.findings = Finding.objects.filter(source=src).count()

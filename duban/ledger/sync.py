@@ -1,0 +1,190 @@
+"""Bring a plan's tasks in line with an extraction: create, update in place, and say what changed.
+
+Rows are updated in place (not deleted and recreated) so that reports, observations, cases and the
+audit trail that point at a task or an indicator keep pointing at it across plan versions.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from duban.ledger.matching import Candidate, best_indicator, similarity
+from duban.ledger.models import Checkpoint, Indicator, Milestone, Plan, Responsibility, Section, Task
+from duban.ledger.units import resolve_unit
+
+_RATE_UNITS = {"%", "百分点", "‰"}
+
+
+def plan_numbers(tasks: list[dict]) -> list[str]:
+    """Task numbers unique within the plan: a list that restarts its numbering in each section
+    (一、 1. 2. 二、 1. 2.) gets section-qualified numbers (1.1, 1.2, 2.1, …)."""
+    numbers = [t["number"] for t in tasks]
+    if len(set(numbers)) == len(numbers):
+        return numbers
+    sections: list[str | None] = []
+    out = []
+    for t in tasks:
+        if t.get("section") not in sections:
+            sections.append(t.get("section"))
+        out.append(f"{sections.index(t.get('section')) + 1}.{t['number']}")
+    counts = Counter(out)
+    return [n if counts[n] == 1 else f"{n}.{i}" for i, n in enumerate(out, 1)]
+
+
+class TaskSync:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.changes: list[str] = []
+        self.existing = {t.number: t for t in plan.tasks.all()}
+        self.sections = {s.title: s for s in plan.sections.all()}
+
+    def task(self, number: str, data: dict, order: int, *, with_schedule: bool) -> Task:
+        fields = {"section": self._section(data.get("section")), "title": data.get("title") or "",
+                  "content": data["content"], "domain": data.get("domain") or "", "order": order,
+                  "where": data.get("where", "")[:100]}
+        task = self.existing.get(number)
+        if task is None:
+            task = Task.objects.create(plan=self.plan, number=number, **fields)
+            if self.existing:
+                self.changes.append(f"任务{number}: 新增")
+        else:
+            changed = [k for k, v in fields.items() if k not in ("order", "where") and getattr(task, k) != v]
+            for k, v in fields.items():
+                setattr(task, k, v)
+            task.save()
+            if changed:
+                self.changes.append(f"任务{number}: {'、'.join(_FIELD_NAMES[k] for k in changed)}已修改")
+        self._responsibilities(task, data)
+        self._indicators(task, data.get("targets") or [])
+        if with_schedule:
+            self._milestones(task, data.get("milestones") or [])
+        return task
+
+    def remove_tasks_except(self, keep: list[Task]) -> None:
+        ids = {t.pk for t in keep}
+        for number, task in self.existing.items():
+            if task.pk not in ids:
+                self.changes.append(f"任务{number}: 已删除")
+                task.delete()
+
+    def _section(self, title: str | None) -> Section | None:
+        if not title:
+            return None
+        if title not in self.sections:
+            self.sections[title] = Section.objects.create(plan=self.plan, title=title, order=len(self.sections))
+        return self.sections[title]
+
+    def _responsibilities(self, task: Task, data: dict) -> None:
+        wanted: dict[int, tuple] = {}
+        for role, names in ((Responsibility.Role.LEAD, data.get("lead_units") or []),
+                            (Responsibility.Role.CO, data.get("co_units") or [])):
+            for i, name in enumerate(names):
+                unit = resolve_unit(name)
+                wanted.setdefault(unit.pk, (unit, role, i))  # a unit that leads is not also a co-unit
+        current = {r.unit_id: r for r in task.responsibilities.all()}
+        if current and {k: v[1] for k, v in wanted.items()} != {k: r.role for k, r in current.items()}:
+            self.changes.append(f"任务{task.number}: 责任单位已修改")
+        for unit_id, r in current.items():
+            if unit_id not in wanted:
+                r.delete()
+        for unit_id, (unit, role, i) in wanted.items():
+            r = current.get(unit_id)
+            if r is None:
+                Responsibility.objects.create(task=task, unit=unit, role=role, order=i)
+            elif (r.role, r.order) != (role, i):
+                r.role, r.order = role, i
+                r.save(update_fields=["role", "order"])
+
+    def _indicators(self, task: Task, targets: list[dict]) -> None:
+        current = list(task.indicators.filter(implied=False))
+        used: set[int] = set()
+        for order, q in enumerate(targets):
+            match = next((i for i in current if i.pk not in used and i.metric == q["metric"] and i.unit == q["unit"]),
+                         None) or next((i for i in current if i.pk not in used and i.unit == q["unit"]
+                                        and i.order == order), None)
+            values = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"],
+                      "higher_is_better": q["qualifier"] != "<=", "cumulative": q["unit"] not in _RATE_UNITS,
+                      "order": order}
+            if match is None:
+                match = Indicator.objects.create(task=task, **values)
+                if current:
+                    self.changes.append(f"任务{task.number}: 新增指标 {q['metric']} {q['value']:g}{q['unit']}")
+            else:
+                if match.target != q["value"]:
+                    self.changes.append(f"任务{task.number}: 指标 {q['metric']} 目标 "
+                                        f"{match.target:g}→{q['value']:g}{q['unit']}")
+                for k, v in values.items():
+                    setattr(match, k, v)
+                match.save()
+            used.add(match.pk)
+        for i in current:
+            if i.pk not in used:
+                self.changes.append(f"任务{task.number}: 删除指标 {i.metric}")
+                i.delete()
+
+    def _milestones(self, task: Task, steps: list[dict]) -> None:
+        current = list(task.milestones.all())
+        used: set[int] = set()
+        kept: list[tuple[Milestone, dict]] = []
+        for order, step in enumerate(steps):
+            due = date.fromisoformat(step["due"]) if step.get("due") else None
+            match = next((m for m in current if m.pk not in used and m.due == due), None)
+            if match is None:
+                match = Milestone.objects.create(task=task, due=due, text=step["text"], order=order)
+            elif (match.text, match.order) != (step["text"], order):
+                if match.text != step["text"]:
+                    self.changes.append(f"任务{task.number}: {due}节点内容已修改")
+                match.text, match.order = step["text"], order
+                match.save(update_fields=["text", "order"])
+            used.add(match.pk)
+            kept.append((match, step))
+        for m in current:
+            if m.pk not in used:
+                self.changes.append(f"任务{task.number}: 删除节点 {m.due}")
+                m.delete()
+        self._checkpoints(task, kept)
+
+    def _checkpoints(self, task: Task, kept: list[tuple[Milestone, dict]]) -> None:
+        """Milestone quantities become checkpoints of the matching indicator; quantities that match
+        none (a schedule that counts what the task text does not) imply an indicator whose target
+        is the value its last milestone asks for."""
+        Checkpoint.objects.filter(milestone__task=task).delete()
+        indicators = list(task.indicators.filter(implied=False))
+        implied = {(i.metric, i.unit): i for i in task.indicators.filter(implied=True)}
+        wanted_implied: set[int] = set()
+        for milestone, step in kept:
+            taken: set[int] = set()
+            for q in step.get("targets") or []:
+                cands = [Candidate(i, i.metric, i.unit, i.target) for i in indicators if i.pk not in taken]
+                indicator = best_indicator(q["metric"], q["unit"], cands)
+                if indicator is None:
+                    indicator = self._implied(task, q, implied)
+                    wanted_implied.add(indicator.pk)
+                if indicator.pk in taken:
+                    continue
+                taken.add(indicator.pk)
+                Checkpoint.objects.create(indicator=indicator, milestone=milestone, value=q["value"],
+                                          qualifier=q["qualifier"])
+        for i in implied.values():
+            if i.pk not in wanted_implied:
+                i.delete()
+            else:  # the target of an implied indicator is what the last milestone asks
+                last = i.checkpoints.order_by("-milestone__due").first()
+                if last and (i.target, i.qualifier) != (last.value, last.qualifier):
+                    i.target, i.qualifier = last.value, last.qualifier
+                    i.higher_is_better = last.qualifier != "<="
+                    i.save(update_fields=["target", "qualifier", "higher_is_better"])
+
+    def _implied(self, task: Task, q: dict, implied: dict) -> Indicator:
+        for (metric, unit), i in implied.items():
+            if unit == q["unit"] and similarity(metric, q["metric"]) >= 0.6:
+                return i
+        i = Indicator.objects.create(task=task, metric=q["metric"], unit=q["unit"], target=q["value"],
+                                     qualifier=q["qualifier"], higher_is_better=q["qualifier"] != "<=",
+                                     cumulative=q["unit"] not in _RATE_UNITS, order=100 + len(implied),
+                                     implied=True)
+        implied[(q["metric"], q["unit"])] = i
+        return i
+
+
+_FIELD_NAMES = {"section": "所属部分", "title": "标题", "content": "内容", "domain": "领域"}
