@@ -50,6 +50,81 @@ def _cmd_import(args) -> int:
     return 2 if failed else 0
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 YYYY-MM-DD,而不是“{text}”") from None
+
+
+def _cmd_status(args) -> int:
+    _ledger()
+    from datetime import date
+
+    from duban.ledger import report
+    from duban.ledger.services import get_plan
+
+    rows = report.status_rows(as_of=args.as_of or date.today(), year=args.year,
+                              plan=get_plan(args.plan) if args.plan else None, unit=args.unit, status=args.status)
+    print({"table": report.as_table, "json": report.as_json, "csv": report.as_csv}[args.format](rows))
+    return 0
+
+
+def _cmd_progress_add(args) -> int:
+    _ledger()
+    from duban.ledger.services import get_plan, get_task, record_progress
+
+    values = []
+    for item in args.value or []:
+        metric, sep, amount = item.partition("=")
+        if not sep:
+            raise DubanError(f"--value 应写作 指标=数值(如 城镇新增就业=15万),而不是“{item}”")
+        values.append((metric, amount))
+    task = get_task(get_plan(args.plan), args.task)
+    rep = record_progress(None, task, args.as_of, values, args.text or "", actor_name=args.actor)
+    print(f"已记录:《{task.plan}》第{task.number}项 截至{rep.as_of} "
+          + "、".join(f"{o.metric} {o.value:g}{o.unit}" for o in rep.observations.all()))
+    return 0
+
+
+def _cmd_units(args) -> int:
+    _ledger()
+    from duban.ledger.models import Unit
+    from duban.ledger.units import get_unit, merge_units
+
+    if args.action == "merge":
+        if len(args.names) != 2:
+            raise DubanError("用法:duban units merge 保留的单位 并入的单位")
+        keep, absorb = get_unit(args.names[0]), get_unit(args.names[1])
+        moved = merge_units(keep, absorb, actor_name=args.actor)
+        print(f"已将“{absorb.name}”并入“{keep.name}”,移交 {moved} 项责任分工")
+        return 0
+    for u in Unit.objects.prefetch_related("aliases").order_by("kind", "name"):
+        aliases = "、".join(a.name for a in u.aliases.all())
+        print(f"{u.name}\t{u.get_kind_display()}\t{u.responsibilities.count()}项" + (f"\t别名:{aliases}" if aliases else ""))
+    return 0
+
+
+def _cmd_dump(args) -> int:
+    _ledger()
+    from duban.ledger.transfer import dump
+
+    counts = dump(args.file)
+    print(f"已导出到 {args.file}:" + ",".join(f"{k} {v}" for k, v in counts.items() if v))
+    return 0
+
+
+def _cmd_load(args) -> int:
+    _ledger()
+    from duban.ledger.transfer import load
+
+    counts = load(args.file, replace=args.replace)
+    print(f"已导入 {args.file}:" + ",".join(f"{k} {v}" for k, v in counts.items() if v))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="duban", description="督办: 重点任务督查督办系统")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -64,6 +139,40 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--year", type=int, default=None)
     im.add_argument("--actor", default="cli", help="记入审计的操作人")
     im.set_defaults(run=_cmd_import)
+
+    st = sub.add_parser("status", help="按序时进度评估任务,列出状态和原因")
+    st.add_argument("--year", type=int)
+    st.add_argument("--plan", help="计划编号或导入时的文件名")
+    st.add_argument("--as-of", type=_date, help="评估日期 YYYY-MM-DD(默认今天)")
+    st.add_argument("--unit", help="只看某单位牵头或参与的任务")
+    st.add_argument("--status", help="只看某状态:滞后/behind、逾期/overdue …")
+    st.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    st.set_defaults(run=_cmd_status)
+
+    pr = sub.add_parser("progress", help="记录任务进展")
+    prs = pr.add_subparsers(dest="action", required=True)
+    add = prs.add_parser("add", help="记录一条进展")
+    add.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
+    add.add_argument("--task", required=True, help="任务序号")
+    add.add_argument("--as-of", type=_date, required=True, help="截至日期 YYYY-MM-DD")
+    add.add_argument("--value", action="append", metavar="指标=数值", help="如 城镇新增就业=15万 (可多次)")
+    add.add_argument("--text", help="进展情况文字")
+    add.add_argument("--actor", default="cli")
+    add.set_defaults(run=_cmd_progress_add)
+
+    un = sub.add_parser("units", help="单位名录:list 列出,merge 合并同一单位的两种写法")
+    un.add_argument("action", nargs="?", choices=["list", "merge"], default="list")
+    un.add_argument("names", nargs="*")
+    un.add_argument("--actor", default="cli")
+    un.set_defaults(run=_cmd_units)
+
+    du = sub.add_parser("dump", help="把整个台账导出为一个文件(可迁移到另一个数据库)")
+    du.add_argument("file")
+    du.set_defaults(run=_cmd_dump)
+    lo = sub.add_parser("load", help="从 dump 文件导入整个台账(目标须为空)")
+    lo.add_argument("file")
+    lo.add_argument("--replace", action="store_true", help="先清空现有台账")
+    lo.set_defaults(run=_cmd_load)
     return ap
 
 
@@ -76,3 +185,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `duban status | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0

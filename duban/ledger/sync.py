@@ -5,6 +5,7 @@ audit trail that point at a task or an indicator keep pointing at it across plan
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -13,6 +14,19 @@ from duban.ledger.models import Checkpoint, Indicator, Milestone, Plan, Responsi
 from duban.ledger.units import resolve_unit
 
 _RATE_UNITS = {"%", "百分点", "‰"}
+# A standard, a limit or a rate is a level to reach, not a quantity that accumulates over the year.
+_LEVEL_WORDS = re.compile(r"标准|补助|补贴|限额|比例|率|每人|每月|每年|人均|均价|价格|时限|天数|容积")
+
+
+_PER_HEAD = re.compile(r"每人|每户|每月|每年|标准|补助|补贴")
+
+
+def is_cumulative(metric: str, unit: str, content: str = "") -> bool:
+    """Whether an indicator accumulates over the year (新增就业35万人) or is a level to reach
+    (签约率75%, 补助标准500元每人每月: a money amount in a task about standards is a level)."""
+    if unit in _RATE_UNITS or _LEVEL_WORDS.search(metric or ""):
+        return False
+    return not (unit == "元" and _PER_HEAD.search(content))
 
 
 def plan_numbers(tasks: list[dict]) -> list[str]:
@@ -103,7 +117,7 @@ class TaskSync:
                          None) or next((i for i in current if i.pk not in used and i.unit == q["unit"]
                                         and i.order == order), None)
             values = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"],
-                      "higher_is_better": q["qualifier"] != "<=", "cumulative": q["unit"] not in _RATE_UNITS,
+                      "higher_is_better": q["qualifier"] != "<=", "cumulative": is_cumulative(q["metric"], q["unit"], task.content),
                       "order": order}
             if match is None:
                 match = Indicator.objects.create(task=task, **values)
@@ -181,7 +195,7 @@ class TaskSync:
                 return i
         i = Indicator.objects.create(task=task, metric=q["metric"], unit=q["unit"], target=q["value"],
                                      qualifier=q["qualifier"], higher_is_better=q["qualifier"] != "<=",
-                                     cumulative=q["unit"] not in _RATE_UNITS, order=100 + len(implied),
+                                     cumulative=is_cumulative(q["metric"], q["unit"], task.content), order=100 + len(implied),
                                      implied=True)
         implied[(q["metric"], q["unit"])] = i
         return i

@@ -1,0 +1,59 @@
+"""Numbers, dates and milestone names written the way 督办 reports write them.
+
+Pure helpers for `duban.assess`: 17万人, 1.65万个, 36.61万人, 9.15处, 88.2%, 6月30日.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+# Units that already carry a scale (万元, 亿元, 千瓦) or are ratios: never rescale them,
+# or 15万 of 万元 would read 15万万元.
+_SCALED_UNIT = re.compile(r"^(万|亿|千|百|%|‰)")
+_SCALES = ((100_000_000, "亿"), (10_000, "万"))
+# "3月底前," / "12月31日前," / "年底前," at the head of a milestone: the reason already names the date.
+_DEADLINE_HEAD = re.compile(r"^\s*(\d{1,2}月(底|末|上旬|中旬|下旬|\d{1,2}日)?|年底|年内)前?[,,、:: ]*")
+_LABEL_MAX = 24
+
+
+def plain(x: float, decimals: int = 2) -> str:
+    """4.50 → 4.5, 17.0 → 17, -0.0 → 0: no trailing zeros, no float noise."""
+    if not math.isfinite(x):
+        return "—"
+    text = f"{round(x, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_number(x: float, unit: str = "", *, approx: bool = False) -> str:
+    """A quantity with its unit: 170000 人 → 17万人, 366100 → 36.61万人, 12345 → 12345.
+
+    Exact values (targets, reports) take 万/亿 only when that loses nothing (at most two
+    decimals); approximate ones (a planned or forecast value) always read in 万/亿 once large.
+    """
+    if math.isfinite(x) and not _SCALED_UNIT.match(unit or ""):
+        for scale, suffix in _SCALES:
+            if abs(x) >= scale:
+                scaled = x / scale
+                if approx or math.isclose(round(scaled, 2), scaled, rel_tol=0, abs_tol=1e-9):
+                    return plain(scaled) + suffix + unit
+    return plain(x, 2 if approx else 4) + unit
+
+
+def fmt_percent(ratio: float) -> str:
+    """0.88235 → 88.2%, 1.15 → 115%."""
+    return plain(ratio * 100, 1) + "%"
+
+
+def fmt_date(d: date, year: int | None = None) -> str:
+    """6月30日; the year is named only when it is not the plan year (2025年3月31日)."""
+    head = "" if year == d.year else f"{d.year}年"
+    return f"{head}{d.month}月{d.day}日"
+
+
+def milestone_label(text: str) -> str:
+    """The milestone's words without its deadline head, shortened: “完成招标”."""
+    label = _DEADLINE_HEAD.sub("", text or "", count=1).strip().rstrip("。;;,,") or (text or "").strip()
+    return label if len(label) <= _LABEL_MAX else label[:_LABEL_MAX] + "…"

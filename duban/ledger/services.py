@@ -1,0 +1,111 @@
+"""Writes to the ledger. Each action validates, runs in one transaction and writes an audit entry;
+callers (CLI, pages, API) only parse input and call it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from duban.errors import DubanError
+from duban.extract.lexicon import lexicon
+from duban.ledger.audit import record
+from duban.ledger.matching import similarity
+from duban.ledger.models import Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
+
+_AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万)?\s*(\S*)\s*$")
+_SCALE = {"万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万亿": 1e12, None: 1}
+ABSURD_FACTOR = 100  # a value more than 100× the target is a typing error, not progress
+
+
+class InvalidInput(DubanError):
+    code = "invalid"
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    unit: str | None  # None when only a number was given
+
+
+def parse_amount(text: str) -> Amount:
+    """`15万` → 150000, `36.61万人` → 366100 人, `75%` → 75 %."""
+    m = _AMOUNT.match(text or "")
+    if not m:
+        raise InvalidInput(f"无法识别的数值“{text}”(例:15万、36.61万人、75%)")
+    unit = m.group(3) or None
+    return Amount(float(m.group(1)) * _SCALE[m.group(2)], lexicon().unit_name(unit) if unit else None)
+
+
+def get_plan(ref: str) -> Plan:
+    """A plan by its id or by the file name it was imported from."""
+    ref = (ref or "").strip()
+    plan = Plan.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+    if plan is None:
+        source = SourceDocument.objects.filter(name=ref).order_by("-imported_at").first()
+        plan = source.plans.first() if source else None
+        if plan is None and source is not None:
+            plan = Plan.objects.filter(tasks__reports__source=source).distinct().first()
+    if plan is None:
+        raise DubanError(f"找不到计划“{ref}”(可用计划编号或导入时的文件名)", code="not_found")
+    return plan
+
+
+def get_task(plan: Plan, number: str) -> Task:
+    task = plan.tasks.filter(number=str(number).strip()).first()
+    if task is None:
+        raise DubanError(f"计划《{plan}》没有第{number}项任务", code="not_found")
+    return task
+
+
+def find_indicator(task: Task, metric: str, unit: str | None) -> Indicator:
+    indicators = list(task.indicators.all())
+    exact = [i for i in indicators if i.metric == metric]
+    if len(exact) == 1:
+        return exact[0]
+    scored = sorted(((similarity(metric, i.metric), i) for i in indicators
+                     if unit is None or lexicon().unit_name(i.unit) == unit), key=lambda s: s[0], reverse=True)
+    if scored and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.1):
+        return scored[0][1]
+    names = "、".join(f"{i.metric}({i.unit})" for i in indicators) or "(该任务没有量化指标)"
+    raise InvalidInput(f"第{task.number}项任务没有指标“{metric}”;可用:{names}")
+
+
+def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]], text: str = "", *,
+                    actor_name: str = "cli", state: str = ProgressReport.State.APPROVED) -> ProgressReport:
+    """A progress report of `task` as of a date, with a value per named indicator.
+
+    Refused, with nothing written: a date outside the plan year, an indicator the task does not
+    have, a unit other than the indicator's, a negative or absurd value."""
+    year = task.plan.year
+    if not date(year, 1, 1) <= as_of <= date(year, 12, 31):
+        raise InvalidInput(f"截至日期 {as_of} 不在计划年度 {year} 年内")
+    if not values and not text.strip():
+        raise InvalidInput("进展既没有数值也没有文字")
+    rows = []
+    for metric, amount_text in values:
+        amount = parse_amount(amount_text)
+        indicator = find_indicator(task, metric.strip(), amount.unit)
+        if amount.unit is not None and amount.unit != lexicon().unit_name(indicator.unit):
+            raise InvalidInput(f"指标“{indicator.metric}”的计量单位是“{indicator.unit}”,不是“{amount.unit}”")
+        if amount.value < 0:
+            raise InvalidInput(f"指标“{indicator.metric}”的数值不能为负")
+        if indicator.target and amount.value > ABSURD_FACTOR * indicator.target:
+            raise InvalidInput(f"指标“{indicator.metric}”的数值 {amount.value:g} 超过目标 {indicator.target:g} 的"
+                               f"{ABSURD_FACTOR}倍,请核对")
+        rows.append((indicator, amount.value))
+    if len({i.pk for i, _ in rows}) != len(rows):
+        raise InvalidInput("同一指标填了两次")
+    with transaction.atomic():
+        report = ProgressReport.objects.create(task=task, as_of=as_of, text=text, state=state,
+                                               submitted_by=actor if getattr(actor, "pk", None) else None)
+        for order, (indicator, value) in enumerate(rows):
+            Observation.objects.create(report=report, indicator=indicator, metric=indicator.metric,
+                                       unit=indicator.unit, value=value,
+                                       percent=round(value / indicator.target * 100, 1) if indicator.target else None,
+                                       order=order)
+        record(actor, actor_name, "progress.add", report, task=task,
+               after={"as_of": as_of, "text": text, "values": {i.metric: v for i, v in rows}, "state": state},
+               summary=f"第{task.number}项 截至{as_of} 进展:" + "、".join(f"{i.metric}{v:g}{i.unit}" for i, v in rows))
+    return report

@@ -1,0 +1,301 @@
+"""Moving a whole ledger between databases (SQLite → PostgreSQL, one server to another).
+
+    dump(path)                 every row of the ledger, accounts included, into one file
+    load(path, replace=False)  that file into an empty ledger, primary keys kept
+
+The file (`duban.ledger/1`) is JSON, gzipped when the name ends in `.gz`:
+
+    {"format": "duban.ledger/1", "created": "2024-07-01T08:00:00+00:00",
+     "counts": {"ledger.plan": 3, ...},
+     "objects": [{"model": "ledger.plan", "pk": 1, "fields": {...}}, ...]}
+
+The objects are Django's "python" serialization, one per line, in dependency order: binary
+fields (a source document's bytes) are base64, datetimes keep their microseconds, references to
+accounts and permissions are natural keys (permission ids differ from one database to another).
+What is dumped: accounts (auth.Group, auth.User with their groups and permissions) and every
+model of the duban apps. Sessions and the admin's own history are not.
+
+A dump is written to a temporary file and renamed, so a failed dump leaves nothing. A load reads
+and checks the whole file before touching the database, then writes in one transaction: it
+refuses a file it cannot read and a ledger that already holds data (unless replace=True, which
+first deletes it), and checks the row counts against the file's before committing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+import os
+import zlib
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+
+from duban.errors import DubanError
+
+FORMAT = "duban.ledger/1"
+ACCOUNT_MODELS = ("auth.Group", "auth.User")
+
+
+class TransferError(DubanError):
+    code = "transfer"
+
+
+# ----------------------------------------------------------------------------------- models
+
+
+def transfer_models() -> list:
+    """The models a dump holds, each after the models it refers to."""
+    chosen = [apps.get_model(label) for label in ACCOUNT_MODELS]
+    chosen += [m for config in apps.get_app_configs() if config.name.startswith("duban.")
+               for m in config.get_models()]
+    return _dependency_order(chosen)
+
+
+def _dependency_order(models: list) -> list:
+    members = set(models)
+    deps = {}
+    for m in models:
+        related = [f.related_model for f in m._meta.get_fields() if f.concrete and f.is_relation]
+        deps[m] = {r for r in related if r in members and r is not m}
+    ordered, placed = [], set()
+    while len(ordered) < len(models):
+        ready = [m for m in models if m not in placed and deps[m] <= placed]
+        if not ready:  # a cycle (none today): keep the declared order, the constraints are deferred
+            ready = [next(m for m in models if m not in placed)]
+        for m in ready:
+            ordered.append(m)
+            placed.add(m)
+    return ordered
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """计划 3、任务 40、… for a CLI line."""
+    parts = []
+    for label, n in counts.items():
+        try:
+            name = apps.get_model(label)._meta.verbose_name
+        except LookupError:
+            name = label
+        parts.append(f"{name} {n}")
+    return "、".join(parts)
+
+
+# ------------------------------------------------------------------------------------- dump
+
+
+class _Encoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but datetimes and times keep their microseconds (it cuts them to ms)."""
+
+    def default(self, o):
+        if isinstance(o, (dt.datetime, dt.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+def dump(path: str | Path, *, using: str = "default", batch: int = 2000) -> dict[str, int]:
+    """Write the whole ledger to `path` (gzip when it ends in .gz); return the row counts."""
+    path = Path(path)
+    models = transfer_models()
+    connection = connections[using]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    outermost = not connection.in_atomic_block
+    try:
+        with transaction.atomic(using=using):
+            if outermost and connection.vendor == "postgresql":
+                # Every count and row from one moment (a SQLite transaction reads one snapshot anyway).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            counts = {_label(m): m._base_manager.using(using).count() for m in models}
+            with _open_for_writing(tmp, gz=path.name.endswith(".gz"), name=path.name) as out:
+                header = {"format": FORMAT, "created": timezone.now().isoformat(timespec="seconds"),
+                          "counts": counts}
+                out.write(json.dumps(header, ensure_ascii=False)[:-1] + ',\n"objects": [')
+                first = True
+                serializer = serializers.get_serializer("python")()
+                for model in models:
+                    written = 0
+                    rows = model._base_manager.using(using).order_by("pk").iterator(chunk_size=batch)
+                    for chunk in _chunks(rows, batch):
+                        for obj in serializer.serialize(chunk, use_natural_foreign_keys=True):
+                            out.write(("\n" if first else ",\n") + json.dumps(obj, cls=_Encoder, ensure_ascii=False))
+                            first = False
+                            written += 1
+                    if written != counts[_label(model)]:  # cannot happen inside one snapshot; never write a lie
+                        raise TransferError(f"导出时 {model._meta.verbose_name} 的条数变了,请重试")
+                out.write("\n]}\n")
+        os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise TransferError(f"{path}: 无法写入({e.strerror or e})", code="cannot_write") from e
+        raise
+    return counts
+
+
+@contextmanager
+def _open_for_writing(tmp: Path, *, gz: bool, name: str):
+    """A UTF-8 text stream into `tmp` (gzip inside when asked), flushed to disk on a clean exit."""
+    with open(tmp, "wb") as raw:
+        packed = gzip.GzipFile(filename=name, mode="wb", fileobj=raw, compresslevel=6) if gz else None
+        text = io.TextIOWrapper(packed or raw, encoding="utf-8", newline="\n")
+        yield text
+        text.detach()  # flushes, leaves `raw` open
+        if packed:
+            packed.close()  # the gzip trailer
+        raw.flush()
+        os.fsync(raw.fileno())
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ------------------------------------------------------------------------------------- load
+
+
+def read(path: str | Path) -> dict:
+    """The checked contents of a dump file; TransferError (in Chinese) when it is not one."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TransferError(f"{path.name}: 文件不存在", code="not_found") from None
+    except OSError as e:
+        raise TransferError(f"{path.name}: 无法读取文件({e.strerror})", code="bad_file") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, gzip.BadGzipFile, zlib.error):
+            raise TransferError(f"{path.name}: 压缩文件不完整或已损坏", code="bad_file") from None
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        raise TransferError(f"{path.name}: 不是台账导出文件(无法解析为 JSON,文件可能不完整)", code="bad_file") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        found = doc.get("format") if isinstance(doc, dict) else None
+        raise TransferError(f"{path.name}: 不是台账导出文件(格式标记应为 {FORMAT},实为 {found or '无'})",
+                            code="bad_file")
+    objects, counts = doc.get("objects"), doc.get("counts")
+    if not isinstance(objects, list) or not isinstance(counts, dict) or \
+            not all(isinstance(o, dict) and isinstance(o.get("model"), str) and "fields" in o for o in objects):
+        raise TransferError(f"{path.name}: 台账导出文件结构不完整", code="bad_file")
+    known = {_label(m) for m in transfer_models()}
+    in_file = defaultdict(int)
+    for o in objects:
+        in_file[o["model"]] += 1
+    unknown = sorted((set(in_file) | set(counts)) - known)
+    if unknown:
+        raise TransferError(f"{path.name}: 文件中有本系统不认识的数据类型:{'、'.join(unknown)}", code="bad_file")
+    wrong = [label for label in set(in_file) | set(counts) if in_file.get(label, 0) != counts.get(label, 0)]
+    if wrong:
+        raise TransferError(f"{path.name}: 文件内容与其记载的条数不符({'、'.join(sorted(wrong))}),文件可能不完整",
+                            code="bad_file")
+    return doc
+
+
+def load(path: str | Path, *, replace: bool = False, using: str = "default", batch: int = 500) -> dict[str, int]:
+    """Load a dump into this database's ledger, all or nothing; return the row counts loaded."""
+    doc = read(path)
+    name = Path(path).name
+    models = transfer_models()
+    by_label = defaultdict(list)
+    for o in doc["objects"]:
+        by_label[o["model"]].append(o)
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using):
+            present = _present(models, using)
+            if present and not replace:
+                listed = "、".join(f"{m._meta.verbose_name} {n} 条" for m, n in present)
+                raise TransferError(f"目标台账不是空的({listed}),不能载入 {name};"
+                                    "如要用文件的内容替换现有台账,请指定替换(replace)", code="not_empty")
+            if present:
+                _wipe(models, using)
+            for model in models:
+                _insert(model, by_label.get(_label(model), []), using, batch)
+            _reset_sequences(models, connection)
+            loaded = {_label(m): m._base_manager.using(using).count() for m in models}
+            expected = {_label(m): doc["counts"].get(_label(m), 0) for m in models}
+            if loaded != expected:
+                diff = "、".join(f"{label} 应为 {expected[label]} 实为 {loaded[label]}"
+                                for label in loaded if loaded[label] != expected[label])
+                raise TransferError(f"载入后的条数与文件不符({diff}),已全部撤销", code="count_mismatch")
+    except TransferError:
+        raise
+    except (DatabaseError, DeserializationError, ValidationError, LookupError, ValueError, TypeError) as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise TransferError(f"{name}: 内容无法载入数据库,已全部撤销:{reason}", code="load_failed") from e
+    return {label: n for label, n in loaded.items() if n}
+
+
+def _present(models, using) -> list[tuple]:
+    return [(m, n) for m in models if (n := m._base_manager.using(using).count())]
+
+
+def _wipe(models, using) -> None:
+    """Delete the ledger and the accounts, and what only points at them (sessions, admin history)."""
+    connection = connections[using]
+    tables = []
+    for extra in ("admin.LogEntry", "sessions.Session"):
+        try:
+            tables.append(apps.get_model(extra)._meta.db_table)
+        except LookupError:
+            pass
+    for model in reversed(models):
+        for f in model._meta.local_many_to_many:
+            tables.append(f.remote_field.through._meta.db_table)
+        tables.append(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+def _insert(model, objects: list[dict], using: str, batch: int) -> None:
+    """Rows as they were (primary keys, timestamps), in batches; then the many-to-many links."""
+    if not objects:
+        return
+    connection = connections[using]
+    fields = model._meta.concrete_fields
+    manager = model._base_manager.using(using)
+    built = [d for d in serializers.deserialize("python", objects, using=using, ignorenonexistent=False)]
+    size = max(1, min(batch, connection.ops.bulk_batch_size(fields, [d.object for d in built]) or batch))
+    for start in range(0, len(built), size):
+        # raw=True: the values as given, as loaddata saves them (no auto_now / auto_now_add stamps).
+        manager._insert([d.object for d in built[start:start + size]], fields=fields, raw=True, using=using)
+    for f in model._meta.local_many_to_many:
+        through = f.remote_field.through
+        source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
+        links = [through(**{source: d.object.pk, target: pk}) for d in built for pk in d.m2m_data.get(f.name, ())]
+        through._base_manager.using(using).bulk_create(links, batch_size=size)
+
+
+def _reset_sequences(models, connection) -> None:
+    """PostgreSQL: the next id after the highest loaded one (SQLite does it by itself)."""
+    everything = list(models) + [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
+    statements = connection.ops.sequence_reset_sql(no_style(), everything)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
