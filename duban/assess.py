@@ -9,7 +9,9 @@ Two kinds of indicator are judged differently:
   soon as the target is reached, because what was accumulated cannot be undone;
 - a *level* (a rate such as 签约率达到75%, or anything lower-is-better: 投诉率控制在2%以内) is
   judged against the checkpoint in force; it is done only at/after the end (a level can slip
-  back), and before the end meeting the target counts as 达序时进度.
+  back), and before the end meeting the target counts as 达序时进度. A ceiling without
+  checkpoints holds all year; otherwise, before any checkpoint is due, a level that does not
+  yet meet its target is not judged (无数据).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from duban.assess_format import fmt_date, fmt_number, fmt_percent, milestone_label
+from duban.assess_format import done_phrase, due_soon_phrase, fmt_date, fmt_number, fmt_percent, overdue_phrase
 from duban.errors import DubanError
 
 # ---------------------------------------------------------------- input
@@ -265,8 +267,8 @@ def actual(indicator: Indicator, as_of: date) -> Observation | None:
 def forecast(indicator: Indicator, start: date, end: date, as_of: date | None = None) -> float | None:
     """Year-end value from the reports (those on or before as_of, when given).
 
-    An accumulation: least squares through the origin (start, 0), x = days since start, at
-    `end`. A level: the latest value, as a rate has no trend worth extrapolating.
+    Cumulative: least squares through the origin (start, 0), x = days since start, at `end`.
+    Otherwise the latest value, as a rate has no trend worth extrapolating.
     """
     last = actual(indicator, as_of or date.max)
     if last is None:
@@ -347,7 +349,7 @@ def _judge_reported(ind, planned, found, as_of, start, end, policy):
     seen = f"实际{fmt_number(value, ind.unit)}(截至{fmt_date(found.as_of, year)})"
     met_target = _meets(value, ind.target, lower)
     if met_target and (ind.accumulates or as_of >= end):
-        return Status.DONE, _ratio(value, ind.target, lower), _done_words(ind, value)
+        return Status.DONE, _ratio(value, ind.target, lower), done_phrase(value, ind.target, ind.unit, lower)
     if met_target:  # a level within its target before the end: fine, confirmed at the end
         return (Status.ON_TRACK, _ratio(value, ind.target, lower),
                 f"{seen},已达到目标{fmt_number(ind.target, ind.unit)},待期末确认,达序时进度")
@@ -360,13 +362,6 @@ def _judge_reported(ind, planned, found, as_of, start, end, policy):
     share = "" if ratio is None or lower else f",为{basis}的{fmt_percent(ratio)}"
     return status, ratio, f"按{basis}截至{fmt_date(as_of, year)}{_goal_words(ind, planned)},{seen}{share},{status}"
 
-
-def _done_words(ind: Indicator, value: float) -> str:
-    target = fmt_number(ind.target, ind.unit)
-    if ind.lower_is_better:
-        return f"已完成年度目标({fmt_number(value, ind.unit)},目标不超过{target})"
-    share = f",{fmt_percent(value / ind.target)}" if ind.target > 0 else ""
-    return f"已完成年度目标({fmt_number(value, ind.unit)}/{target}{share})"
 
 # ---------------------------------------------------------------- judging a task
 
@@ -408,15 +403,17 @@ def assess(task: TaskSnapshot, as_of: date, policy: Policy = POLICY) -> TaskAsse
             overdue.append(m)
         elif m.due <= as_of + warn:
             due_soon.append(m)
-    if overdue:
-        status, reason = Status.OVERDUE, _overdue_words(overdue, task.year)
+    if overdue:  # the earliest late step is the worst thing to name
+        first = overdue[0]
+        status, reason = Status.OVERDUE, overdue_phrase(first.due, first.text, len(overdue), task.year)
     elif results:
         status, reason = _worst_indicator(results)
     else:
         status, reason = _milestones_only(task, as_of)
     color = status.color
-    if due_soon and color.rank < Color.YELLOW.rank:
-        color, reason = Color.YELLOW, f"{reason};{_due_soon_words(due_soon[0], as_of, task.year)}"
+    if due_soon and color.rank < Color.YELLOW.rank:  # a step about to fall due: warn now
+        soon = due_soon[0]
+        color, reason = Color.YELLOW, f"{reason};{due_soon_phrase(soon.due, soon.text, as_of, task.year)}"
     return TaskAssessment(task.key, task.number, as_of, status, color, reason, results,
                           tuple(overdue), tuple(due_soon))
 
@@ -445,15 +442,3 @@ def _milestones_only(task: TaskSnapshot, as_of: date) -> tuple[Status, str]:
     if any(m.due <= as_of for m in ms):
         return Status.NO_DATA, "到期节点尚在宽限期内,暂不评价"
     return Status.NO_DATA, "尚无到期的时间节点,暂不评价"
-
-
-def _overdue_words(overdue: list[Milestone], year: int) -> str:
-    first = overdue[0]
-    more = f"等{len(overdue)}个节点" if len(overdue) > 1 else ""
-    return f"{fmt_date(first.due, year)}节点“{milestone_label(first.text)}”{more}已逾期未完成"
-
-
-def _due_soon_words(m: Milestone, as_of: date, year: int) -> str:
-    days = (m.due - as_of).days
-    when = f"将于{days}日后到期" if days > 0 else "今日到期" if days == 0 else f"已过期{-days}日,处于宽限期内"
-    return f"{fmt_date(m.due, year)}节点“{milestone_label(m.text)}”{when}"

@@ -1,4 +1,4 @@
-"""Numbers, dates and milestone names written the way 督办 reports write them.
+"""Numbers, dates and phrases written the way 督办 reports write them.
 
 Pure helpers for `duban.assess`: 17万人, 1.65万个, 36.61万人, 9.15处, 88.2%, 6月30日.
 """
@@ -57,3 +57,27 @@ def milestone_label(text: str) -> str:
     """The milestone's words without its deadline head, shortened: “完成招标”."""
     label = _DEADLINE_HEAD.sub("", text or "", count=1).strip().rstrip("。;;,,") or (text or "").strip()
     return label if len(label) <= _LABEL_MAX else label[:_LABEL_MAX] + "…"
+
+
+# ---------------------------------------------------------------- phrases of a reason
+
+
+def done_phrase(value: float, target: float, unit: str, lower_is_better: bool) -> str:
+    """已完成年度目标(36.61万人/35万人,104.6%); a ceiling: (1.5%,目标不超过2%)."""
+    if lower_is_better:
+        return f"已完成年度目标({fmt_number(value, unit)},目标不超过{fmt_number(target, unit)})"
+    share = f",{fmt_percent(value / target)}" if target > 0 else ""
+    return f"已完成年度目标({fmt_number(value, unit)}/{fmt_number(target, unit)}{share})"
+
+
+def overdue_phrase(due: date, text: str, count: int, year: int) -> str:
+    """3月31日节点“完成招标”已逾期未完成; with more: …“完成招标”等2个节点已逾期未完成."""
+    more = f"等{count}个节点" if count > 1 else ""
+    return f"{fmt_date(due, year)}节点“{milestone_label(text)}”{more}已逾期未完成"
+
+
+def due_soon_phrase(due: date, text: str, as_of: date, year: int) -> str:
+    """4月20日节点“完成招标”将于10日后到期 (今日到期; 已过期3日,处于宽限期内)."""
+    days = (due - as_of).days
+    when = f"将于{days}日后到期" if days > 0 else "今日到期" if days == 0 else f"已过期{-days}日,处于宽限期内"
+    return f"{fmt_date(due, year)}节点“{milestone_label(text)}”{when}"
