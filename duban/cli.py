@@ -125,6 +125,40 @@ def _cmd_load(args) -> int:
     return 0
 
 
+def _cmd_users(args) -> int:
+    _ledger()
+    from duban.people.services import add_user
+
+    user, password = add_user(args.name, args.role, unit=args.unit, password=args.password, actor_name=args.actor)
+    shown = "" if args.password else f",初始密码:{password}(只显示这一次)"
+    print(f"已创建用户 {user.get_username()}({args.role}{'·' + args.unit if args.unit else ''}){shown}")
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    _ledger()
+    from django.core.management import call_command
+    from waitress import serve
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from duban.wsgi import application  # after collectstatic: WhiteNoise indexes the files when it starts
+
+    print(f"督办 已启动:http://{args.host}:{args.port}/  (Ctrl+C 停止)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="duban")
+    return 0
+
+
+def _cmd_manage(args) -> int:
+    """Django's own management commands (migrate, createsuperuser, shell …)."""
+    from duban.django_setup import setup
+
+    setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["duban manage", *args.rest])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="duban", description="督办: 重点任务督查督办系统")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -173,6 +207,26 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("file")
     lo.add_argument("--replace", action="store_true", help="先清空现有台账")
     lo.set_defaults(run=_cmd_load)
+
+    us = sub.add_parser("users", help="用户:add 新建账号")
+    uss = us.add_subparsers(dest="action", required=True)
+    ua = uss.add_parser("add", help="新建账号")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True, help="office(督查室) / leader(领导) / reporter(单位填报员) / reviewer(审核员)")
+    ua.add_argument("--unit", help="单位填报员所属单位")
+    ua.add_argument("--password", help="不指定则生成随机密码并显示一次")
+    ua.add_argument("--actor", default="cli")
+    ua.set_defaults(run=_cmd_users)
+
+    sv = sub.add_parser("serve", help="启动网站(生产级服务器 waitress;静态文件由督办自己提供)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--threads", type=int, default=8)
+    sv.set_defaults(run=_cmd_serve)
+
+    mg = sub.add_parser("manage", help="Django 管理命令(migrate、createsuperuser、shell …)")
+    mg.add_argument("rest", nargs=argparse.REMAINDER)
+    mg.set_defaults(run=_cmd_manage)
     return ap
 
 

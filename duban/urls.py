@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "督办 · 台账管理"
 admin.site.site_title = "督办"
@@ -7,4 +7,5 @@ admin.site.index_title = "台账数据维护"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("duban.web.urls")),
 ]
