@@ -84,4 +84,22 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
                                         status=ia.status.value, color=ia.status.color.value, reason=ia.reason))
     with transaction.atomic():
         StatusChange.objects.bulk_create(new, batch_size=2000)
+        _keep_current(results, as_of)
     return len(new)
+
+
+def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
+    """Tasks keep their latest assessment; an assessment of an earlier date does not overwrite a later one."""
+    from django.db.models import Q
+
+    tasks = list(Task.objects.filter(Q(assessed_on__isnull=True) | Q(assessed_on__lte=as_of), pk__in=list(results)))
+    for t in tasks:
+        a = results[t.pk]
+        t.status, t.status_color, t.status_reason, t.assessed_on = a.status.value, a.color.value, a.reason, as_of
+    Task.objects.bulk_update(tasks, ["status", "status_color", "status_reason", "assessed_on"], batch_size=2000)
+
+
+def reassess(task_ids: list[int], as_of: date, policy: A.Policy = A.POLICY) -> None:
+    """After a write that changes what a task is judged on (a report approved, a plan updated)."""
+    tasks = list(Task.objects.filter(pk__in=task_ids).select_related("plan"))
+    record_status_changes(assess_tasks(tasks, as_of, policy), as_of)

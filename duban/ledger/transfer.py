@@ -13,7 +13,8 @@ The objects are Django's "python" serialization, one per line, in dependency ord
 fields (a source document's bytes) are base64, datetimes keep their microseconds, references to
 accounts and permissions are natural keys (permission ids differ from one database to another).
 What is dumped: accounts (auth.Group, auth.User with their groups and permissions) and every
-model of the duban apps. Sessions and the admin's own history are not.
+model of the duban apps (ledger, people, …) but NOT_MOVED. Sessions and the admin's own history are
+not dumped; a load with replace=True deletes them with the accounts.
 
 A dump is written to a temporary file and renamed, so a failed dump leaves nothing. A load reads
 and checks the whole file before touching the database, then writes in one transaction: it
@@ -33,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
@@ -44,7 +46,8 @@ from django.utils import timezone
 from duban.errors import DubanError
 
 FORMAT = "duban.ledger/1"
-ACCOUNT_MODELS = ("auth.Group", "auth.User")
+ACCOUNT_MODELS = ("auth.Group", settings.AUTH_USER_MODEL)
+NOT_MOVED = frozenset({"people.loginfailure"})  # short-lived throttling records, not part of the ledger
 
 
 class TransferError(DubanError):
@@ -58,7 +61,7 @@ def transfer_models() -> list:
     """The models a dump holds, each after the models it refers to."""
     chosen = [apps.get_model(label) for label in ACCOUNT_MODELS]
     chosen += [m for config in apps.get_app_configs() if config.name.startswith("duban.")
-               for m in config.get_models()]
+               for m in config.get_models() if _label(m) not in NOT_MOVED]
     return _dependency_order(chosen)
 
 
@@ -129,8 +132,11 @@ def dump(path: str | Path, *, using: str = "default", batch: int = 2000) -> dict
                 serializer = serializers.get_serializer("python")()
                 for model in models:
                     written = 0
-                    rows = model._base_manager.using(using).order_by("pk").iterator(chunk_size=batch)
-                    for chunk in _chunks(rows, batch):
+                    # A few rows at a time where they carry whole documents.
+                    size = 16 if any(f.get_internal_type() == "BinaryField" for f in model._meta.concrete_fields) \
+                        else batch
+                    rows = model._base_manager.using(using).order_by("pk").iterator(chunk_size=size)
+                    for chunk in _chunks(rows, size):
                         for obj in serializer.serialize(chunk, use_natural_foreign_keys=True):
                             out.write(("\n" if first else ",\n") + json.dumps(obj, cls=_Encoder, ensure_ascii=False))
                             first = False
@@ -221,20 +227,23 @@ def load(path: str | Path, *, replace: bool = False, using: str = "default", bat
     name = Path(path).name
     models = transfer_models()
     by_label = defaultdict(list)
-    for o in doc["objects"]:
+    for o in doc.pop("objects"):
         by_label[o["model"]].append(o)
     connection = connections[using]
     try:
         with transaction.atomic(using=using):
             present = _present(models, using)
             if present and not replace:
-                listed = "、".join(f"{m._meta.verbose_name} {n} 条" for m, n in present)
+                first = ("ledger.plan", "ledger.task", "ledger.unit", "auth.user")
+                present.sort(key=lambda mn: first.index(_label(mn[0])) if _label(mn[0]) in first else len(first))
+                listed = "、".join(f"{m._meta.verbose_name} {n} 条" for m, n in present[:4])
+                listed += "等" if len(present) > 4 else ""
                 raise TransferError(f"目标台账不是空的({listed}),不能载入 {name};"
                                     "如要用文件的内容替换现有台账,请指定替换(replace)", code="not_empty")
             if present:
                 _wipe(models, using)
             for model in models:
-                _insert(model, by_label.get(_label(model), []), using, batch)
+                _insert(model, by_label.pop(_label(model), []), using, batch)  # and let go of the rows
             _reset_sequences(models, connection)
             loaded = {_label(m): m._base_manager.using(using).count() for m in models}
             expected = {_label(m): doc["counts"].get(_label(m), 0) for m in models}
@@ -264,8 +273,7 @@ def _wipe(models, using) -> None:
         except LookupError:
             pass
     for model in reversed(models):
-        for f in model._meta.local_many_to_many:
-            tables.append(f.remote_field.through._meta.db_table)
+        tables += [f.remote_field.through._meta.db_table for f in _links(model)]
         tables.append(model._meta.db_table)
     with connection.cursor() as cursor:
         for table in tables:
@@ -273,27 +281,30 @@ def _wipe(models, using) -> None:
 
 
 def _insert(model, objects: list[dict], using: str, batch: int) -> None:
-    """Rows as they were (primary keys, timestamps), in batches; then the many-to-many links."""
-    if not objects:
-        return
+    """Rows as they were (primary keys, timestamps), a batch at a time; then the many-to-many links."""
     connection = connections[using]
     fields = model._meta.concrete_fields
     manager = model._base_manager.using(using)
-    built = [d for d in serializers.deserialize("python", objects, using=using, ignorenonexistent=False)]
-    size = max(1, min(batch, connection.ops.bulk_batch_size(fields, [d.object for d in built]) or batch))
-    for start in range(0, len(built), size):
+    size = max(1, min(batch, connection.ops.bulk_batch_size(fields, objects) or batch))
+    for chunk in _chunks(objects, size):
+        built = list(serializers.deserialize("python", chunk, using=using, ignorenonexistent=False))
         # raw=True: the values as given, as loaddata saves them (no auto_now / auto_now_add stamps).
-        manager._insert([d.object for d in built[start:start + size]], fields=fields, raw=True, using=using)
-    for f in model._meta.local_many_to_many:
-        through = f.remote_field.through
-        source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
-        links = [through(**{source: d.object.pk, target: pk}) for d in built for pk in d.m2m_data.get(f.name, ())]
-        through._base_manager.using(using).bulk_create(links, batch_size=size)
+        manager._insert([d.object for d in built], fields=fields, raw=True, using=using)
+        for f in _links(model):
+            through = f.remote_field.through
+            source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
+            through._base_manager.using(using).bulk_create(
+                [through(**{source: d.object.pk, target: pk}) for d in built for pk in d.m2m_data.get(f.name, ())])
+
+
+def _links(model) -> list:
+    """Many-to-many fields whose link table Django made (users ↔ groups); a `through` model is a model."""
+    return [f for f in model._meta.local_many_to_many if f.remote_field.through._meta.auto_created]
 
 
 def _reset_sequences(models, connection) -> None:
     """PostgreSQL: the next id after the highest loaded one (SQLite does it by itself)."""
-    everything = list(models) + [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
+    everything = list(models) + [f.remote_field.through for m in models for f in _links(m)]
     statements = connection.ops.sequence_reset_sql(no_style(), everything)
     if statements:
         with connection.cursor() as cursor:

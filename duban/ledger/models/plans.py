@@ -59,6 +59,11 @@ class Task(models.Model):
     carried_over = models.BooleanField("上年延续", default=False)
     where = models.CharField("来源位置", max_length=100, blank=True)
     units = models.ManyToManyField(Unit, through="Responsibility", related_name="tasks", verbose_name="责任单位")
+    # The latest assessment, kept on the task so lists and the dashboard read it instead of re-judging.
+    status = models.CharField("状态", max_length=20, blank=True, db_index=True)
+    status_color = models.CharField("状态颜色", max_length=10, blank=True)
+    status_reason = models.TextField("状态原因", blank=True)
+    assessed_on = models.DateField("评估日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "任务"
