@@ -1,6 +1,35 @@
 #!/usr/bin/env bash
-# The whole test suite (what .ci/run runs).
+# The whole test suite (what .ci/run runs): on PostgreSQL when one answers, else on SQLite.
+#   DUBAN_TEST_DATABASE_URL=postgres://user@host:5432/name   choose the server yourself
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
+
+PG_URL=postgres://postgres@127.0.0.1:5432/test
+
+pg_answers() {
+  if command -v pg_isready >/dev/null 2>&1; then
+    pg_isready -q -h 127.0.0.1 -p 5432 -t 3
+  else
+    .venv/bin/python -c 'import psycopg; psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()' \
+      >/dev/null 2>&1
+  fi
+}
+
+if [ -z "${DUBAN_TEST_DATABASE_URL:-}" ]; then
+  if ! pg_answers && [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+    for version in /etc/postgresql/*/; do  # installed but stopped: start it
+      pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start >/dev/null 2>&1 || true
+    done
+    for _ in 1 2 3 4 5; do pg_answers && break; sleep 1; done
+  fi
+  if pg_answers; then
+    export DUBAN_TEST_DATABASE_URL=$PG_URL
+  else
+    echo "PostgreSQL does not answer on 127.0.0.1:5432: the tests run on SQLite"
+  fi
+fi
+if [ -n "${DUBAN_TEST_DATABASE_URL:-}" ]; then
+  echo "tests on PostgreSQL (DUBAN_TEST_DATABASE_URL)"
+fi
 exec .venv/bin/python -m pytest -q "$@"

@@ -16,10 +16,12 @@ What is dumped: accounts (auth.Group, auth.User with their groups and permission
 model of the duban apps (ledger, people, …) but NOT_MOVED. Sessions and the admin's own history are
 not dumped; a load with replace=True deletes them with the accounts.
 
-A dump is written to a temporary file and renamed, so a failed dump leaves nothing. A load reads
-and checks the whole file before touching the database, then writes in one transaction: it
-refuses a file it cannot read and a ledger that already holds data (unless replace=True, which
-first deletes it), and checks the row counts against the file's before committing.
+A dump is written to a temporary file and renamed, so a failed dump leaves nothing. A load
+streams the file (a batch of rows in memory at a time) in one transaction: it refuses a ledger
+that already holds data (unless replace=True, which first deletes it) and a file that is not
+whole — not JSON, another format, cut short, rows missing — and then nothing has changed; it
+checks the row counts against the file's before committing. check(path) reads a file through
+without loading it.
 """
 from __future__ import annotations
 
@@ -181,57 +183,29 @@ def _chunks(iterable, size: int):
 # ------------------------------------------------------------------------------------- load
 
 
-def read(path: str | Path) -> dict:
-    """The checked contents of a dump file; TransferError (in Chinese) when it is not one."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TransferError(f"{path.name}: 文件不存在", code="not_found") from None
-    except OSError as e:
-        raise TransferError(f"{path.name}: 无法读取文件({e.strerror})", code="bad_file") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, gzip.BadGzipFile, zlib.error):
-            raise TransferError(f"{path.name}: 压缩文件不完整或已损坏", code="bad_file") from None
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, ValueError):
-        raise TransferError(f"{path.name}: 不是台账导出文件(无法解析为 JSON,文件可能不完整)", code="bad_file") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        found = doc.get("format") if isinstance(doc, dict) else None
-        raise TransferError(f"{path.name}: 不是台账导出文件(格式标记应为 {FORMAT},实为 {found or '无'})",
-                            code="bad_file")
-    objects, counts = doc.get("objects"), doc.get("counts")
-    if not isinstance(objects, list) or not isinstance(counts, dict) or \
-            not all(isinstance(o, dict) and isinstance(o.get("model"), str) and "fields" in o for o in objects):
-        raise TransferError(f"{path.name}: 台账导出文件结构不完整", code="bad_file")
-    known = {_label(m) for m in transfer_models()}
-    in_file = defaultdict(int)
-    for o in objects:
-        in_file[o["model"]] += 1
-    unknown = sorted((set(in_file) | set(counts)) - known)
-    if unknown:
-        raise TransferError(f"{path.name}: 文件中有本系统不认识的数据类型:{'、'.join(unknown)}", code="bad_file")
-    wrong = [label for label in set(in_file) | set(counts) if in_file.get(label, 0) != counts.get(label, 0)]
-    if wrong:
-        raise TransferError(f"{path.name}: 文件内容与其记载的条数不符({'、'.join(sorted(wrong))}),文件可能不完整",
-                            code="bad_file")
-    return doc
+def check(path: str | Path) -> dict[str, int]:
+    """Read a dump file through without loading it: its row counts, or TransferError saying why not."""
+    with _reading(path) as (header, objects):
+        seen = defaultdict(int)
+        known = {_label(m) for m in transfer_models()}
+        for o in objects:
+            if o["model"] not in known:
+                raise _unknown(path, o["model"])
+            seen[o["model"]] += 1
+        _check_counts(path, header, seen)
+    return header["counts"]
 
 
 def load(path: str | Path, *, replace: bool = False, using: str = "default", batch: int = 500) -> dict[str, int]:
-    """Load a dump into this database's ledger, all or nothing; return the row counts loaded."""
-    doc = read(path)
+    """Load a dump into this database's ledger, all or nothing; return the row counts loaded.
+
+    The file is streamed (a batch of rows in memory at a time) inside one transaction: whatever is
+    wrong with it, found on the first line or the last, undoes everything."""
     name = Path(path).name
     models = transfer_models()
-    by_label = defaultdict(list)
-    for o in doc.pop("objects"):
-        by_label[o["model"]].append(o)
     connection = connections[using]
     try:
-        with transaction.atomic(using=using):
+        with _reading(path) as (header, objects), transaction.atomic(using=using):
             present = _present(models, using)
             if present and not replace:
                 first = ("ledger.plan", "ledger.task", "ledger.unit", "auth.user")
@@ -242,11 +216,11 @@ def load(path: str | Path, *, replace: bool = False, using: str = "default", bat
                                     "如要用文件的内容替换现有台账,请指定替换(replace)", code="not_empty")
             if present:
                 _wipe(models, using)
-            for model in models:
-                _insert(model, by_label.pop(_label(model), []), using, batch)  # and let go of the rows
+            seen = _insert_all(path, objects, models, using, batch)
+            _check_counts(path, header, seen)
             _reset_sequences(models, connection)
             loaded = {_label(m): m._base_manager.using(using).count() for m in models}
-            expected = {_label(m): doc["counts"].get(_label(m), 0) for m in models}
+            expected = {_label(m): header["counts"].get(_label(m), 0) for m in models}
             if loaded != expected:
                 diff = "、".join(f"{label} 应为 {expected[label]} 实为 {loaded[label]}"
                                 for label in loaded if loaded[label] != expected[label])
@@ -257,6 +231,126 @@ def load(path: str | Path, *, replace: bool = False, using: str = "default", bat
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise TransferError(f"{name}: 内容无法载入数据库,已全部撤销:{reason}", code="load_failed") from e
     return {label: n for label, n in loaded.items() if n}
+
+
+# -------------------------------------------------------------------------- reading a file
+
+
+def _bad(path, reason: str) -> TransferError:
+    return TransferError(f"{Path(path).name}: {reason}", code="bad_file")
+
+
+def _not_json(path) -> TransferError:
+    return _bad(path, "不是台账导出文件(无法解析为 JSON,文件可能不完整)")
+
+
+def _unknown(path, label: str) -> TransferError:
+    return _bad(path, f"文件中有本系统不认识的数据类型:{label}")
+
+
+@contextmanager
+def _reading(path: str | Path):
+    """(header, objects): the checked header, and an iterator over the objects, each checked.
+
+    A file as dump() writes it (the header on the first line, `"objects": [` on the second, one
+    object a line, `]}` at the end) is streamed; any other JSON layout is parsed whole."""
+    path = Path(path)
+    try:
+        raw = open(path, "rb")
+    except FileNotFoundError:
+        raise TransferError(f"{path.name}: 文件不存在", code="not_found") from None
+    except OSError as e:
+        raise _bad(path, f"无法读取文件({e.strerror})") from None
+    with raw:
+        packed = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if packed else raw
+        text = io.TextIOWrapper(stream, encoding="utf-8")
+        lines = _guarded(path, text, packed)
+        first, second = next(lines, ""), next(lines, "")
+        header = _streamed_header(first)
+        if header is not None and second.strip() == '"objects": [':
+            _check_header(path, header)
+            objects = _streamed_objects(path, lines)
+        else:  # another layout: the whole document at once
+            header = _parse(path, first + second + "".join(lines))
+            _check_header(path, header)
+            objects = header.pop("objects", None)
+            if not isinstance(objects, list):
+                raise _bad(path, "台账导出文件结构不完整")
+        yield header, (_checked(path, o) for o in objects)
+
+
+def _guarded(path, text, packed: bool):
+    """The lines of the file, with a damaged file's errors told in words."""
+    try:
+        yield from text
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
+        raise _bad(path, "压缩文件不完整或已损坏" if packed else "无法读取文件") from None
+    except UnicodeDecodeError:
+        raise _not_json(path) from None
+
+
+def _streamed_header(line: str) -> dict | None:
+    if not line.startswith('{"format"') or not line.rstrip().endswith(","):
+        return None
+    try:
+        header = json.loads(line.rstrip()[:-1] + "}")
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def _streamed_objects(path, lines):
+    ended = False
+    for line in lines:
+        line = line.strip()
+        if ended:
+            if line:
+                raise _not_json(path)
+            continue
+        if line == "]}":
+            ended = True
+            continue
+        yield _parse(path, line[:-1] if line.endswith(",") else line)
+    if not ended:  # cut short
+        raise _not_json(path)
+
+
+def _parse(path, text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise _not_json(path) from None
+
+
+def _check_header(path, header) -> None:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise _bad(path, f"不是台账导出文件(格式标记应为 {FORMAT},实为 {found or '无'})")
+    counts = header.get("counts")
+    if not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+        raise _bad(path, "台账导出文件结构不完整(缺少条数)")
+    known = {_label(m) for m in transfer_models()}
+    unknown = sorted(set(counts) - known)
+    if unknown:
+        raise _unknown(path, "、".join(unknown))
+
+
+def _checked(path, o):
+    if not isinstance(o, dict) or not isinstance(o.get("model"), str) or not isinstance(o.get("fields"), dict):
+        raise _bad(path, "台账导出文件结构不完整")
+    return o
+
+
+def _check_counts(path, header: dict, seen: dict[str, int]) -> None:
+    counts = header["counts"]
+    wrong = [label for label in set(seen) | set(counts) if seen.get(label, 0) != counts.get(label, 0)]
+    if wrong:
+        raise _bad(path, f"文件内容与其记载的条数不符({'、'.join(sorted(wrong))}),文件可能不完整")
+
+
+# ------------------------------------------------------------------------- writing the rows
 
 
 def _present(models, using) -> list[tuple]:
@@ -280,21 +374,42 @@ def _wipe(models, using) -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
-def _insert(model, objects: list[dict], using: str, batch: int) -> None:
-    """Rows as they were (primary keys, timestamps), a batch at a time; then the many-to-many links."""
+def _insert_all(path, objects, models, using: str, batch: int) -> dict[str, int]:
+    """Rows as they were (primary keys, timestamps), a batch at a time; returns the rows per model."""
+    by_label = {_label(m): m for m in models}
+    seen = defaultdict(int)
+    pending, model = [], None
+    for o in objects:
+        following = by_label.get(o["model"])
+        if following is None:
+            raise _unknown(path, o["model"])
+        if pending and (following is not model or len(pending) >= batch):
+            _insert(model, pending, using)
+            pending = []
+        model = following
+        pending.append(o)
+        seen[o["model"]] += 1
+    if pending:
+        _insert(model, pending, using)
+    return seen
+
+
+def _insert(model, objects: list[dict], using: str) -> None:
+    """One batch of one model's rows; then their many-to-many links."""
     connection = connections[using]
     fields = model._meta.concrete_fields
     manager = model._base_manager.using(using)
-    size = max(1, min(batch, connection.ops.bulk_batch_size(fields, objects) or batch))
-    for chunk in _chunks(objects, size):
-        built = list(serializers.deserialize("python", chunk, using=using, ignorenonexistent=False))
+    built = list(serializers.deserialize("python", objects, using=using, ignorenonexistent=False))
+    size = max(1, connection.ops.bulk_batch_size(fields, built) or len(built))  # SQLite: ≤ 999 parameters
+    for chunk in _chunks(built, size):
         # raw=True: the values as given, as loaddata saves them (no auto_now / auto_now_add stamps).
-        manager._insert([d.object for d in built], fields=fields, raw=True, using=using)
-        for f in _links(model):
-            through = f.remote_field.through
-            source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
-            through._base_manager.using(using).bulk_create(
-                [through(**{source: d.object.pk, target: pk}) for d in built for pk in d.m2m_data.get(f.name, ())])
+        manager._insert([d.object for d in chunk], fields=fields, raw=True, using=using)
+    for f in _links(model):
+        through = f.remote_field.through
+        source, target = f.m2m_field_name() + "_id", f.m2m_reverse_field_name() + "_id"
+        through._base_manager.using(using).bulk_create(
+            [through(**{source: d.object.pk, target: pk}) for d in built for pk in d.m2m_data.get(f.name, ())],
+            batch_size=size)
 
 
 def _links(model) -> list:
