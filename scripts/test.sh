@@ -29,7 +29,11 @@ if [ -z "${DUBAN_TEST_DATABASE_URL:-}" ]; then
     echo "PostgreSQL does not answer on 127.0.0.1:5432: the tests run on SQLite"
   fi
 fi
-if [ -n "${DUBAN_TEST_DATABASE_URL:-}" ]; then
-  echo "tests on PostgreSQL (DUBAN_TEST_DATABASE_URL)"
+if [ -z "${DUBAN_TEST_DATABASE_URL:-}" ]; then
+  exec .venv/bin/python -m pytest -q "$@"
 fi
-exec .venv/bin/python -m pytest -q "$@"
+# The whole suite on PostgreSQL, then the database contract (ledger, import, assessment, transfer)
+# once more on the embedded default, so both backends are checked in one run.
+echo "tests on PostgreSQL (DUBAN_TEST_DATABASE_URL), then the ledger tests on SQLite"
+.venv/bin/python -m pytest -q "$@"
+env -u DUBAN_TEST_DATABASE_URL .venv/bin/python -m pytest -q tests/ledger "$@"

@@ -269,3 +269,30 @@ def test_a_sqlite_ledger_moves_to_a_fresh_postgresql_database(tmp_path, fresh_po
     moved, back = _objects(tmp_path / "from-sqlite.json.gz"), _objects(tmp_path / "from-postgres.json.gz")
     assert len(moved) > 20
     assert back == moved
+
+
+def _duban(args: list[str], *, database_url: str | None, data_dir: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DUBAN_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["DUBAN_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env["DUBAN_DATABASE_URL"] = database_url
+    result = subprocess.run([sys.executable, "-m", "duban", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_the_seeds_ledger_gives_the_same_status_after_moving_to_postgresql(tmp_path, seeds, fresh_postgres_database):
+    """The issue's round trip, through the real command: import the seeds into SQLite, dump, load
+    into a fresh PostgreSQL database; `duban status` prints the same on both."""
+    sqlite_dir, pg_dir = tmp_path / "sqlite", tmp_path / "pg"
+    _duban(["import", *map(str, sorted(seeds.glob("*.txt")))], database_url=None, data_dir=sqlite_dir)
+    _duban(["progress", "add", "--plan", "000_2ed4cef8df3e0b07.txt", "--task", "1", "--as-of", "2023-06-30",
+            "--value", "城镇新增就业=15万"], database_url=None, data_dir=sqlite_dir)
+    _duban(["dump", str(tmp_path / "seeds.json.gz")], database_url=None, data_dir=sqlite_dir)
+    _duban(["load", str(tmp_path / "seeds.json.gz")], database_url=fresh_postgres_database, data_dir=pg_dir)
+    for as_of in ("2023-06-30", "2024-11-30"):
+        args = ["status", "--as-of", as_of, "--format", "json"]
+        on_sqlite = json.loads(_duban(args, database_url=None, data_dir=sqlite_dir))
+        on_postgres = json.loads(_duban(args, database_url=fresh_postgres_database, data_dir=pg_dir))
+        assert len(on_sqlite) == 186 and on_postgres == on_sqlite
