@@ -51,6 +51,8 @@ class TaskSync:
         self.changes: list[str] = []
         self.existing = {t.number: t for t in plan.tasks.all()}
         self.sections = {s.title: s for s in plan.sections.all()}
+        self._units: dict[str, object] = {}  # names resolved in this import
+        self._new: set[int] = set()  # tasks created now: nothing to compare with
 
     def task(self, number: str, data: dict, order: int, *, with_schedule: bool) -> Task:
         fields = {"section": self._section(data.get("section")), "title": data.get("title") or "",
@@ -59,6 +61,7 @@ class TaskSync:
         task = self.existing.get(number)
         if task is None:
             task = Task.objects.create(plan=self.plan, number=number, **fields)
+            self._new.add(task.pk)
             if self.existing:
                 self.changes.append(f"任务{number}: 新增")
         else:
@@ -93,9 +96,9 @@ class TaskSync:
         for role, names in ((Responsibility.Role.LEAD, data.get("lead_units") or []),
                             (Responsibility.Role.CO, data.get("co_units") or [])):
             for i, name in enumerate(names):
-                unit = resolve_unit(name)
+                unit = self._units.get(name) or self._units.setdefault(name, resolve_unit(name))
                 wanted.setdefault(unit.pk, (unit, role, i))  # a unit that leads is not also a co-unit
-        current = {r.unit_id: r for r in task.responsibilities.all()}
+        current = {} if task.pk in self._new else {r.unit_id: r for r in task.responsibilities.all()}
         if current and {k: v[1] for k, v in wanted.items()} != {k: r.role for k, r in current.items()}:
             self.changes.append(f"任务{task.number}: 责任单位已修改")
         for unit_id, r in current.items():
@@ -110,7 +113,7 @@ class TaskSync:
                 r.save(update_fields=["role", "order"])
 
     def _indicators(self, task: Task, targets: list[dict]) -> None:
-        current = list(task.indicators.filter(implied=False))
+        current = [] if task.pk in self._new else list(task.indicators.filter(implied=False))
         used: set[int] = set()
         for order, q in enumerate(targets):
             match = next((i for i in current if i.pk not in used and i.metric == q["metric"] and i.unit == q["unit"]),
@@ -137,7 +140,7 @@ class TaskSync:
                 i.delete()
 
     def _milestones(self, task: Task, steps: list[dict]) -> None:
-        current = list(task.milestones.all())
+        current = [] if task.pk in self._new else list(task.milestones.all())
         used: set[int] = set()
         kept: list[tuple[Milestone, dict]] = []
         for order, step in enumerate(steps):
@@ -162,9 +165,13 @@ class TaskSync:
         """Milestone quantities become checkpoints of the matching indicator; quantities that match
         none (a schedule that counts what the task text does not) imply an indicator whose target
         is the value its last milestone asks for."""
-        Checkpoint.objects.filter(milestone__task=task).delete()
-        indicators = list(task.indicators.filter(implied=False))
-        implied = {(i.metric, i.unit): i for i in task.indicators.filter(implied=True)}
+        if not any(step.get("targets") for _, step in kept) and task.pk in self._new:
+            return  # a new task whose schedule counts nothing: no checkpoints, no implied indicators
+        if task.pk not in self._new:
+            Checkpoint.objects.filter(milestone__task=task).delete()
+        everything = list(task.indicators.all())
+        indicators = [i for i in everything if not i.implied]
+        implied = {(i.metric, i.unit): i for i in everything if i.implied}
         wanted_implied: set[int] = set()
         for milestone, step in kept:
             taken: set[int] = set()
