@@ -135,6 +135,34 @@ def _cmd_users(args) -> int:
     return 0
 
 
+def _cmd_init(args) -> int:
+    """First start on a machine: the documents imported, an office account (its password shown
+    once), every plan assessed as of today. Safe to run again: nothing is done twice."""
+    _ledger()
+    from datetime import date
+    from importlib import resources
+
+    from django.contrib.auth import get_user_model
+
+    from duban.ledger.assessment import assess_plans
+    from duban.ledger.importer import import_file
+    from duban.ledger.models import Plan
+    from duban.people.services import add_user
+
+    files = args.files or [str(resources.files("duban.samples").joinpath("sample_plan.txt"))]
+    for path in files:
+        try:
+            print(import_file(path, actor_name="init").line())
+        except DubanError as e:
+            print(f"duban: {e.message}", file=sys.stderr)
+    if not get_user_model().objects.filter(username=args.office).exists():
+        _, password = add_user(args.office, "office", actor_name="init")
+        print(f"督查室账号:{args.office}  初始密码:{password}  (只显示这一次,请登录后妥善保管)")
+    judged = assess_plans(list(Plan.objects.values_list("pk", flat=True)), date.today())
+    print(f"已评估 {judged} 项任务(截至 {date.today()})")
+    return 0
+
+
 def _cmd_serve(args) -> int:
     _ledger()
     from django.core.management import call_command
@@ -217,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     ua.add_argument("--password", help="不指定则生成随机密码并显示一次")
     ua.add_argument("--actor", default="cli")
     ua.set_defaults(run=_cmd_users)
+
+    it = sub.add_parser("init", help="首次启动:导入文档(默认为示例计划)、创建督查室账号、评估全部任务")
+    it.add_argument("files", nargs="*")
+    it.add_argument("--office", default="office", help="督查室账号名")
+    it.set_defaults(run=_cmd_init)
 
     sv = sub.add_parser("serve", help="启动网站(生产级服务器 waitress;静态文件由督办自己提供)")
     sv.add_argument("--host", default="127.0.0.1")
