@@ -7,6 +7,13 @@ bash scripts/setup.sh test
 
 PG_URL=postgres://postgres@127.0.0.1:5432/test
 
+# The browser tests drive Debian's chromium (Playwright's own browser download is never used).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium for the browser tests (apt-get)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+    >/dev/null 2>&1 || echo "chromium could not be installed: the browser tests will be skipped"
+fi
+
 pg_answers() {
   if command -v pg_isready >/dev/null 2>&1; then
     pg_isready -q -h 127.0.0.1 -p 5432 -t 3
