@@ -78,25 +78,9 @@ def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]
 
     Refused, with nothing written: a date outside the plan year, an indicator the task does not
     have, a unit other than the indicator's, a negative or absurd value."""
-    year = task.plan.year
-    if not date(year, 1, 1) <= as_of <= date(year, 12, 31):
-        raise InvalidInput(f"截至日期 {as_of} 不在计划年度 {year} 年内")
-    if not values and not text.strip():
-        raise InvalidInput("进展既没有数值也没有文字")
-    rows = []
-    for metric, amount_text in values:
-        amount = parse_amount(amount_text)
-        indicator = find_indicator(task, metric.strip(), amount.unit)
-        if amount.unit is not None and amount.unit != lexicon().unit_name(indicator.unit):
-            raise InvalidInput(f"指标“{indicator.metric}”的计量单位是“{indicator.unit}”,不是“{amount.unit}”")
-        if amount.value < 0:
-            raise InvalidInput(f"指标“{indicator.metric}”的数值不能为负")
-        if indicator.target and amount.value > ABSURD_FACTOR * indicator.target:
-            raise InvalidInput(f"指标“{indicator.metric}”的数值 {amount.value:g} 超过目标 {indicator.target:g} 的"
-                               f"{ABSURD_FACTOR}倍,请核对")
-        rows.append((indicator, amount.value))
-    if len({i.pk for i, _ in rows}) != len(rows):
-        raise InvalidInput("同一指标填了两次")
+    from duban.ledger.workflow import validate_progress  # one validator for the CLI, the pages and the API
+
+    rows = validate_progress(task, as_of, values, text)
     with transaction.atomic():
         report = ProgressReport.objects.create(task=task, as_of=as_of, text=text, state=state,
                                                submitted_by=actor if getattr(actor, "pk", None) else None)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from duban.web.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("preview/<str:token>/", views.preview, name="preview"),
+    path("preview/<str:token>/confirm/", views.confirm, name="confirm"),
+    path("done/<int:pk>/", views.done, name="done"),
+]

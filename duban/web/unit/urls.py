@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from duban.web.unit import views
 
 app_name = "unit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("tasks/<int:pk>/report/", views.report, name="report"),
+    path("reports/<int:pk>/revise/", views.revise, name="revise"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/", views.review, name="review"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
+]
