@@ -6,6 +6,7 @@ DUBAN_SECRET_KEY     required when DUBAN_DEBUG is off in production; a per-insta
 DUBAN_DEBUG          1 to show debug pages
 DUBAN_ALLOWED_HOSTS  comma-separated; default localhost names
 DUBAN_CITY           the city this installation serves (default 青岛市)
+DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "duban.ledger",
     "duban.people",
+    "duban.supervision",
     "duban.web",
+    "duban.bulletins",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -126,6 +129,23 @@ CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch()
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
+# E-mail for 催办 and escalations (duban.supervision): sent only when DUBAN_SMTP_HOST is set.
+#   DUBAN_SMTP_HOST, DUBAN_SMTP_PORT (25), DUBAN_SMTP_USER, DUBAN_SMTP_PASSWORD,
+#   DUBAN_SMTP_TLS=1 (STARTTLS) or DUBAN_SMTP_SSL=1, DUBAN_MAIL_FROM, DUBAN_SITE_URL (links in mails)
+if _env("SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _env("SMTP_HOST")
+    EMAIL_PORT = int(_env("SMTP_PORT", "25"))
+    EMAIL_HOST_USER = _env("SMTP_USER")
+    EMAIL_HOST_PASSWORD = _env("SMTP_PASSWORD")
+    EMAIL_USE_TLS = _env("SMTP_TLS") in ("1", "true", "yes")
+    EMAIL_USE_SSL = _env("SMTP_SSL") in ("1", "true", "yes")
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+DEFAULT_FROM_EMAIL = _env("MAIL_FROM", "duban@localhost")
+DUBAN_SITE_URL = _env("SITE_URL")
 
 LOGGING = {
     "version": 1,

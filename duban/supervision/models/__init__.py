@@ -1,0 +1,6 @@
+from duban.supervision.models.cases import Case, CaseEvent, CaseFile
+from duban.supervision.models.changes import ChangeRequest
+from duban.supervision.models.notices import Notification, Urge
+from duban.supervision.models.problems import Clue, Problem, ProblemEvent
+
+__all__ = ["Case", "CaseEvent", "CaseFile", "ChangeRequest", "Notification", "Urge", "Clue", "Problem", "ProblemEvent"]
