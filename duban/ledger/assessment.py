@@ -48,7 +48,11 @@ def snapshots(tasks: list[Task], *, as_of: date | None = None) -> dict[int, A.Ta
 
 def assess_tasks(tasks: list[Task], as_of: date, policy: A.Policy = A.POLICY) -> dict[int, A.TaskAssessment]:
     snaps = snapshots(tasks, as_of=as_of)
-    return {pk: A.assess(snap, as_of, policy) for pk, snap in snaps.items()}
+    results = {pk: A.assess(snap, as_of, policy) for pk, snap in snaps.items()}
+    # An unresolved or repeated problem raises a task's status (the supervision app's rule).
+    from duban.supervision.services.problems import apply_problem_pressure
+
+    return apply_problem_pressure(results, as_of)
 
 
 def assess_plan(plan_id: int, as_of: date, policy: A.Policy = A.POLICY, *, record: bool = True

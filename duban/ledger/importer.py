@@ -8,6 +8,7 @@ become the plan.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,13 +82,33 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
             extraction=extraction, imported_by=actor_name)
         city = city_of(extraction.get("title") or "", default=settings.CITY)
         genre = genre_of((extraction.get("title") or "") + "\n" + context_text)
-        if extraction.get("kind") == "progress":
+        if extraction.get("kind") == "progress" and not _has_schedule(extraction):
             summary, tasks_by_number = _store_progress(extraction, src, city, genre)
-        else:
+        else:  # a plan, or a plan table that also carries progress columns (a ledger export)
             summary, tasks_by_number = _store_plan(extraction, src, city, genre)
+            summary.progress_values = sum(_store_report(task, entry, src)
+                                          for number, task in tasks_by_number.items()
+                                          for entry in _task_data(extraction, number).get("progress") or [])
         _store_findings(extraction, src, summary, tasks_by_number)
         record(actor, actor_name, "import", src, after=_counts(summary), summary=summary.line())
     return summary
+
+
+_CUTOFF = re.compile(r"^截至[^,,。]{1,16}[,,]")
+
+
+def _without_cutoff(text: str) -> str:
+    """A report's words without the 截至…, that a restatement may add in front."""
+    return _CUTOFF.sub("", text or "", count=1)
+
+
+def _has_schedule(extraction: dict) -> bool:
+    return any(t.get("milestones") for t in extraction.get("tasks") or [])
+
+
+def _task_data(extraction: dict, number: str) -> dict:
+    numbers = plan_numbers(extraction["tasks"])
+    return extraction["tasks"][numbers.index(number)]
 
 
 def _counts(s: ImportSummary) -> dict:
@@ -148,6 +169,10 @@ def _store_report(task: Task, entry: dict, src: SourceDocument) -> int:
     as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None
     if as_of is None:
         return 0
+    text = entry.get("text", "")
+    same_day = ProgressReport.objects.filter(task=task, as_of=as_of).exclude(source=src).values_list("text", flat=True)
+    if any(_without_cutoff(t) == _without_cutoff(text) for t in same_day):
+        return 0  # the same report restated by another document (a ledger export): stored once
     # A new version of the same published report replaces the old one's values.
     ProgressReport.objects.filter(task=task, as_of=as_of, source__name=src.name).delete()
     report = ProgressReport.objects.create(task=task, as_of=as_of, text=entry.get("text", ""), source=src,

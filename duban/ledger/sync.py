@@ -169,9 +169,9 @@ class TaskSync:
             return  # a new task whose schedule counts nothing: no checkpoints, no implied indicators
         if task.pk not in self._new:
             Checkpoint.objects.filter(milestone__task=task).delete()
-        everything = list(task.indicators.all())
+        everything = list(task.indicators.all().order_by("order", "pk"))
         indicators = [i for i in everything if not i.implied]
-        implied = {(i.metric, i.unit): i for i in everything if i.implied}
+        implied = [i for i in everything if i.implied]
         wanted_implied: set[int] = set()
         for milestone, step in kept:
             taken: set[int] = set()
@@ -179,14 +179,14 @@ class TaskSync:
                 cands = [Candidate(i, i.metric, i.unit, i.target) for i in indicators if i.pk not in taken]
                 indicator = best_indicator(q["metric"], q["unit"], cands)
                 if indicator is None:
-                    indicator = self._implied(task, q, implied)
+                    indicator = self._implied(task, q, implied, taken)
                     wanted_implied.add(indicator.pk)
                 if indicator.pk in taken:
                     continue
                 taken.add(indicator.pk)
                 Checkpoint.objects.create(indicator=indicator, milestone=milestone, value=q["value"],
                                           qualifier=q["qualifier"])
-        for i in implied.values():
+        for i in implied:
             if i.pk not in wanted_implied:
                 i.delete()
             else:  # the target of an implied indicator is what the last milestone asks
@@ -196,15 +196,19 @@ class TaskSync:
                     i.higher_is_better = last.qualifier != "<="
                     i.save(update_fields=["target", "qualifier", "higher_is_better"])
 
-    def _implied(self, task: Task, q: dict, implied: dict) -> Indicator:
-        for (metric, unit), i in implied.items():
-            if unit == q["unit"] and similarity(metric, q["metric"]) >= 0.6:
+    def _implied(self, task: Task, q: dict, implied: list[Indicator], taken: set[int]) -> Indicator:
+        """The implied indicator a schedule quantity belongs to: the same metric (or a similar one) and
+        unit, each used once per milestone, in their stored order — so a new version of the plan finds
+        the same rows again; else a new one."""
+        for i in implied:
+            if i.pk not in taken and i.unit == q["unit"] and (
+                    i.metric == q["metric"] or similarity(i.metric, q["metric"]) >= 0.6):
                 return i
         i = Indicator.objects.create(task=task, metric=q["metric"], unit=q["unit"], target=q["value"],
                                      qualifier=q["qualifier"], higher_is_better=q["qualifier"] != "<=",
-                                     cumulative=is_cumulative(q["metric"], q["unit"], task.content), order=100 + len(implied),
-                                     implied=True)
-        implied[(q["metric"], q["unit"])] = i
+                                     cumulative=is_cumulative(q["metric"], q["unit"], task.content),
+                                     order=100 + len(implied), implied=True)
+        implied.append(i)
         return i
 
 

@@ -217,10 +217,12 @@ def problem_pressure(task: Task, today: date, policy: SupervisionPolicy = POLICY
 def apply_problem_pressure(results: dict[int, A.TaskAssessment], as_of: date,
                            policy: SupervisionPolicy = POLICY) -> dict[int, A.TaskAssessment]:
     """The assessments (keyed by task id) with problem pressure applied, in one query: a task judged
-    better than 滞后 is lifted to 滞后 (colour at least yellow) and the reason says why."""
+    better than 滞后 (but not 已完成) is lifted to 滞后 (colour at least yellow) and the reason says why."""
     facts = _facts(list(results))
     out = dict(results)
     for task_id, a in results.items():
+        if a.status is A.Status.DONE:  # completion is a fact; a complaint about it is the office's case
+            continue
         found = rules.pressure(facts.get(task_id, []), as_of, policy)
         lifted = rules.lift(a.status, found)
         if found is None or lifted is a.status:

@@ -1,0 +1,338 @@
+"""Bulletins (通报) from the real seed 002 (2024年市办实事1-11月具体进展情况): the bulletin restates every
+value and percentage of the gold for its task, numbers itself per plan, renders the same document
+twice, stays frozen when the ledger moves on, and becomes public only once approved and published."""
+import io
+import json
+import math
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from duban.bulletins.content import build_bulletin
+from duban.bulletins.models import Bulletin
+from duban.bulletins.render import render
+from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, publish_bulletin,
+                                      published_bulletins, render_bulletin)
+from duban.errors import DubanError
+from duban.ledger.importer import import_file
+from duban.ledger.models import AuditEntry, Plan
+from duban.ledger.services import get_task, record_progress
+from duban.people.roles import Forbidden
+from duban.people.services import add_user
+from tests.conftest import ROOT, seed
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2024, 11, 30)
+PW = "a-long-enough-password"
+ARTIFACTS = ROOT / "artifacts" / "bulletins"
+
+
+@pytest.fixture
+def plan(seeds) -> Plan:
+    return Plan.objects.get(pk=import_file(seed(seeds, "002")).plan_id)
+
+
+@pytest.fixture
+def office():
+    return add_user("office", "office", password=PW)[0]
+
+
+@pytest.fixture
+def bulletin(plan, office) -> Bulletin:
+    return create_bulletin(office, plan, AS_OF)
+
+
+# ---------------------------------------------------------------- how the bulletin writes a value (independently)
+
+
+def written(value: float, unit: str) -> str:
+    """The bulletin's way: 366100 人 → 36.61万人, 2302000000 元 → 23.02亿元, 43686 个 → 43686个;
+    万/亿 only when two decimals say it exactly; % and 百分点 never scaled."""
+    if unit not in ("%", "百分点"):
+        for scale, suffix in ((1e8, "亿"), (1e4, "万")):
+            if value >= scale and math.isclose(round(value / scale, 2), value / scale, abs_tol=1e-9):
+                return f"{_g(value / scale)}{suffix}{unit}"
+    return f"{_g(value)}{unit}"
+
+
+def percent_written(p: float) -> str:
+    return f"{_g(round(p, 1))}%"
+
+
+def _g(x: float) -> str:
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def md_sections(md: str) -> dict[str, list[str]]:
+    """Task number → the lines of its section in the Markdown (from its #### heading to the next heading)."""
+    out, current = {}, None
+    for line in md.splitlines():
+        if line.startswith("#"):
+            m = re.match(r"^#### (\d+(?:\.\d+)*)\.", line)
+            current = m.group(1) if m else None
+            if current:
+                out[current] = []
+        elif current:
+            out[current].append(line)
+    return out
+
+
+def docx_sections(data: bytes) -> dict[str, list[str]]:
+    out, current = {}, None
+    for p in docx.Document(io.BytesIO(data)).paragraphs:
+        style = p.style.name
+        if style == "通报三级标题":
+            current = re.match(r"^(\d+(?:\.\d+)*)\.", p.text).group(1)
+            out[current] = []
+        elif style in ("通报一级标题", "通报二级标题"):
+            current = None
+        elif current:
+            out[current].append(p.text)
+    return out
+
+
+# ---------------------------------------------------------------- the facts
+
+
+def test_the_bulletin_restates_every_gold_value_and_percentage_for_its_task(bulletin, gold):
+    expected = json.loads((gold / "002_940df3c6aa63460f.json").read_text("utf-8"))
+    content = content_of(bulletin)
+    md = md_sections(render(content, "md").decode("utf-8"))
+    word = docx_sections(render(content, "docx"))
+    checked = 0
+    for task in expected["tasks"]:
+        for name, sections in (("md", md), ("docx", word)):
+            # the value lines (not the report text, which quotes the source anyway)
+            lines = [line for line in sections[task["number"]] if line.startswith(("- ", "· "))]
+            for p in task["progress"]:
+                for v in p["values"]:
+                    value = written(v["value"], v["unit"])
+                    share = f"占年计划的{percent_written(v['percent'])}" if v["percent"] is not None else ""
+                    assert any(value in line and share in line for line in lines), (
+                        f"{name}: task {task['number']}: {value} {share} not in {lines}")
+                    checked += 1
+    assert checked == 2 * 64  # every progress value of the gold, in both documents
+
+
+def test_the_headline_counts_come_from_the_snapshot(bulletin):
+    content = content_of(bulletin)
+    c = bulletin.snapshot["counts"]
+    assert c["total"] == 15 and c["done"] + c["on_track"] + c["lagging"] + c["no_data"] == 15
+    assert content.title == "2024年市办实事1-11月具体进展情况"
+    assert content.headline.startswith(f"2024年市办实事1-11月具体进展情况:15件市办实事中,{c['done']}项已完成年度目标,"
+                                       f"{c['on_track']}项进展顺利,{c['lagging']}项滞后")
+    # 14: 开工建设10处城镇消防站, 3 begun by November: the one lagging task, with its reason and lead units
+    assert [(r.number, r.status) for r in content.lagging] == [("14", "严重滞后")]
+    assert "城镇消防站" in content.lagging[0].reason and "市消防救援支队" in content.lagging[0].lead_units
+    first = next(t for t in content.tasks if t.number == "1")
+    assert first.lead_units == ("市人力资源社会保障局",) and first.status == "已完成"
+    assert first.progress_line.startswith("进展情况:截至11月底,全市城镇新增就业36.61万人")
+
+
+def test_the_unit_ranking_counts_the_tasks_each_unit_leads(bulletin):
+    ranking = {r["unit"]: r for r in bulletin.snapshot["ranking"]}
+    health = ranking["市卫生健康委"]  # leads 3 (无数据) and 4 (达序时进度)
+    assert (health["led"], health["done"], health["on_track"], health["lagging"], health["no_data"]) == (2, 0, 1, 0, 1)
+    assert health["score"] == 90
+    assert ranking["市住房城乡建设局"]["led"] == 3
+    assert ranking["市消防救援支队"]["lagging"] == 1
+    scores = [r["score"] for r in bulletin.snapshot["ranking"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+# ---------------------------------------------------------------- the documents
+
+
+def test_the_docx_is_an_official_a4_document(bulletin):
+    data, name, _ = render_bulletin(bulletin, "docx")
+    assert name == "2024年市办实事1-11月具体进展情况(第1期).docx"
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:3] == ["督查通报", "第1期", "青岛市人民政府督查室\t2024年11月30日"]
+    assert "2024年市办实事1-11月具体进展情况" in texts
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    title = document.styles["通报标题"]
+    assert title.font.size.pt == 22  # 二号
+    assert title.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") \
+        == "方正小标宋简体"
+    body = document.styles["通报正文"]
+    assert body.font.size.pt == 16  # 三号
+    assert body.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") \
+        == "仿宋_GB2312"
+    assert "黑体" in document.styles["通报一级标题"].element.xml
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and 'w:fldCharType="begin"' in footer
+    fonts = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="仿宋_GB2312"' in fonts and '<w:altName w:val="仿宋"/>' in fonts
+
+
+def test_libreoffice_converts_the_docx_to_pdf_and_page_one_is_kept_as_a_picture(bulletin, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "bulletin-002.docx"
+    source.write_bytes(render_bulletin(bulletin, "docx")[0])
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "bulletin-002.pdf"
+    assert pdf.exists(), done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "bulletin-002.pdf")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF is kept, no picture")
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(ARTIFACTS / "bulletin-002-page1")], check=True, timeout=60)
+    png = ARTIFACTS / "bulletin-002-page1.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "督查通报" in text and "第1期" in text and re.search(r"—\s*1\s*—", text)  # the page number
+
+
+def test_the_html_is_self_contained(bulletin):
+    page = render_bulletin(bulletin, "html")[0].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert not re.search(r"""(src|href)\s*=|@import|url\(|<script""", page)
+    assert "36.61万人,占年计划的104.6%" in page
+
+
+def test_the_xlsx_has_a_summary_and_the_percentages_per_task(bulletin):
+    wb = openpyxl.load_workbook(io.BytesIO(render_bulletin(bulletin, "xlsx")[0]))
+    assert wb.sheetnames == ["总体情况", "任务进展"]
+    assert wb["总体情况"]["A1"].value == "2024年市办实事1-11月具体进展情况"
+    rows = list(wb["任务进展"].iter_rows(values_only=True))
+    head = rows[0]
+    employment = next(r for r in rows[1:] if r[0] == "1" and str(r[head.index("指标")]).startswith("城镇新增就业"))
+    assert employment[head.index("完成值")] == "36.61万人"
+    assert employment[head.index("占年计划")] == pytest.approx(1.046)
+
+
+def test_the_same_bulletin_renders_the_same_bytes(bulletin):
+    again = Bulletin.objects.get(pk=bulletin.pk)
+    for fmt in ("md", "html"):
+        assert render_bulletin(bulletin, fmt)[0] == render_bulletin(again, fmt)[0]
+    first, second = (zipfile.ZipFile(io.BytesIO(render_bulletin(b, "docx")[0])) for b in (bulletin, again))
+    for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml", "docProps/core.xml"):
+        if part in first.namelist():
+            assert first.read(part) == second.read(part), part
+
+
+# ---------------------------------------------------------------- numbering, freezing, changes
+
+
+def test_numbering_increments_per_plan(plan, office, seeds):
+    first = create_bulletin(office, plan, AS_OF)
+    second = create_bulletin(office, plan, date(2024, 12, 31))
+    other = Plan.objects.get(pk=import_file(seed(seeds, "001")).plan_id)  # 2022: another plan
+    assert (first.number, second.number) == (1, 2)
+    assert create_bulletin(office, other, date(2022, 6, 30)).number == 1
+    assert content_of(second).number_label == "第2期"
+
+
+def test_the_snapshot_is_frozen(plan, bulletin, office):
+    before = {fmt: render_bulletin(bulletin, fmt)[0] for fmt in ("md", "html")}
+    stations = get_task(plan, "14")  # 开工建设10处城镇消防站: 3 by November
+    record_progress(office, stations, date(2024, 11, 30), [("开工建设城镇消防站", "10处")], "10处消防站全部开工")
+    reloaded = Bulletin.objects.get(pk=bulletin.pk)
+    assert {fmt: render_bulletin(reloaded, fmt)[0] for fmt in ("md", "html")} == before
+    later = create_bulletin(office, plan, AS_OF)  # a new bulletin sees the new value
+    assert "开工建设城镇消防站:10处" in render(content_of(later), "md").decode("utf-8")
+    assert "开工建设城镇消防站:3处" in before["md"].decode("utf-8")
+
+
+def test_the_next_bulletin_says_what_changed_since_the_previous_one(plan, bulletin, office):
+    assert content_of(bulletin).changes == ("本期为首期通报,无上期可比。",)
+    record_progress(office, get_task(plan, "14"), date(2024, 12, 20), [("开工建设城镇消防站", "10处")], "全部开工")
+    second = create_bulletin(office, plan, date(2024, 12, 31))
+    changes = second.snapshot["changes"]
+    assert second.snapshot["previous"] == {"number": 1, "as_of": "2024-11-30"}
+    # at the year's end the levels are judged too (4: 签约率 is confirmed), and 14 has caught up
+    status = [(c["number"], c["from"], c["to"]) for c in changes["status"]]
+    assert ("14", "严重滞后", "已完成") in status and ("4", "达序时进度", "已完成") in status
+    assert [(c["number"], c["before"], c["after"]) for c in changes["values"]] == [("14", 3, 10)]
+    lines = content_of(second).changes
+    assert lines[0] == "与第1期(截至11月30日)相比:"
+    assert "第14项(在人员密集场所增设自动体外除颤器(AED)300…):由“严重滞后”变为“已完成”。" in lines
+    assert any(line.startswith("第14项 开工建设城镇消防站:3处 → 10处") for line in lines)
+    assert content_of(second).title == "2024年市办实事1-12月具体进展情况"
+
+
+def test_the_builder_is_pure_and_reads_only_the_snapshot(bulletin):
+    snapshot = json.loads(json.dumps(bulletin.snapshot))  # what the database gives back
+    assert build_bulletin(snapshot) == build_bulletin(snapshot) == content_of(bulletin)
+
+
+# ---------------------------------------------------------------- who may, and the portal
+
+
+def test_only_the_office_creates_approves_and_publishes(plan, office):
+    reporter = add_user("hr", "reporter", unit="市人力资源社会保障局", password=PW)[0]
+    leader = add_user("leader", "leader", password=PW)[0]
+    for user in (reporter, leader):
+        with pytest.raises(Forbidden):
+            create_bulletin(user, plan, AS_OF)
+    b = create_bulletin(office, plan, AS_OF)
+    with pytest.raises(Forbidden):
+        approve_bulletin(reporter, b)
+    with pytest.raises(DubanError, match="只有已审定的通报可以发布"):
+        publish_bulletin(office, b)
+    assert list(published_bulletins()) == []
+    b = approve_bulletin(office, b)
+    assert (b.state, b.approved_by, b.approved_by_name) == ("approved", office, "office")
+    with pytest.raises(DubanError, match="只有草稿可以审定"):
+        approve_bulletin(office, b)
+    assert list(published_bulletins()) == []
+    b = publish_bulletin(office, b)
+    assert list(published_bulletins()) == [b] and b.published_at is not None
+    actions = list(AuditEntry.objects.filter(object_type="bulletins.bulletin", object_id=str(b.pk))
+                   .order_by("at", "id").values_list("action", "actor_name"))
+    assert actions == [("bulletin.create", "office"), ("bulletin.approve", "office"), ("bulletin.publish", "office")]
+    assert create_bulletin(office, plan, AS_OF).number == 2  # drafts and published share the numbering
+    assert list(published_bulletins(plan)) == [b]
+
+
+def test_a_date_outside_the_plan_is_refused(plan, office):
+    with pytest.raises(DubanError, match="与计划年度"):
+        create_bulletin(office, plan, date(2020, 1, 31))
+
+
+# ---------------------------------------------------------------- the commands the lead wires
+
+
+def test_cmd_bulletin_writes_the_file_and_reuses_the_bulletin_of_that_date(plan, tmp_path):
+    from duban.bulletins.commands import cmd_bulletin
+
+    ref = "002_940df3c6aa63460f.txt"
+    message = cmd_bulletin(ref, "2024-11-30", "md", tmp_path / "b.md")
+    assert message.startswith("新编《2024年市办实事1-11月具体进展情况》第1期(草稿),已写入")
+    again = cmd_bulletin(ref, "2024-11-30", "docx", tmp_path / "b.docx")
+    assert again.startswith("沿用已有的《2024年市办实事1-11月具体进展情况》第1期")
+    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[1].text == "第1期"
+    assert Bulletin.objects.count() == 1
+    with pytest.raises(DubanError, match="不支持的通报格式"):
+        cmd_bulletin(ref, "2024-11-30", "pdf", tmp_path / "b.pdf")
+    with pytest.raises(DubanError, match="YYYY-MM-DD"):
+        cmd_bulletin(ref, "30.11.2024", "md", tmp_path / "b.md")
+
+
+def test_cmd_export_writes_the_plan_table(plan, tmp_path):
+    from duban.bulletins.commands import cmd_export
+
+    message = cmd_export("002_940df3c6aa63460f.txt", "xlsx", tmp_path / "plan.xlsx")
+    assert message == f"已导出《2024年市办实事》15项任务到 {tmp_path / 'plan.xlsx'}"
+    assert Path(tmp_path / "plan.xlsx").read_bytes()[:2] == b"PK"
+    with pytest.raises(DubanError, match="不支持的导出格式"):
+        cmd_export("002_940df3c6aa63460f.txt", "csv", tmp_path / "plan.csv")
