@@ -135,6 +135,22 @@ def _cmd_users(args) -> int:
     return 0
 
 
+def _cmd_bulletin(args) -> int:
+    _ledger()
+    from duban.bulletins.commands import cmd_bulletin
+
+    print(cmd_bulletin(args.plan, args.as_of, args.format, args.output))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    _ledger()
+    from duban.bulletins.commands import cmd_export
+
+    print(cmd_export(args.plan, args.format, args.output))
+    return 0
+
+
 def _cmd_init(args) -> int:
     """First start on a machine: the documents imported, an office account (its password shown
     once), every plan assessed as of today. Safe to run again: nothing is done twice."""
@@ -245,6 +261,19 @@ def build_parser() -> argparse.ArgumentParser:
     ua.add_argument("--password", help="不指定则生成随机密码并显示一次")
     ua.add_argument("--actor", default="cli")
     ua.set_defaults(run=_cmd_users)
+
+    bu = sub.add_parser("bulletin", help="生成通报(编号、冻结快照):docx / html / md / xlsx")
+    bu.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
+    bu.add_argument("--as-of", type=_date, required=True, help="截至日期 YYYY-MM-DD")
+    bu.add_argument("--format", choices=["docx", "html", "md", "xlsx"], default="docx")
+    bu.add_argument("-o", "--output", required=True)
+    bu.set_defaults(run=_cmd_bulletin)
+
+    xp = sub.add_parser("export", help="导出台账为 xlsx(一览表格式,可原样导入)")
+    xp.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
+    xp.add_argument("--format", choices=["xlsx"], default="xlsx")
+    xp.add_argument("-o", "--output", required=True)
+    xp.set_defaults(run=_cmd_export)
 
     it = sub.add_parser("init", help="首次启动:导入文档(默认为示例计划)、创建督查室账号、评估全部任务")
     it.add_argument("files", nargs="*")
