@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from duban.web.public import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tasks/<int:pk>/", views.task, name="task"),
+]

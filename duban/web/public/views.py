@@ -1,0 +1,80 @@
+"""公众门户: 走进市办实事、见证民生项目. No login. Shows the plans, the tasks with their status and
+ONLY approved progress; never comments, instructions, review notes, findings, audit or evidence."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from duban import assess as A
+from duban.assess_format import fmt_number
+from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, Task
+from duban.web import queries as Q
+
+PAGE_SIZE = 100
+TITLE = "走进市办实事、见证民生项目"
+QUALIFIER_WORDS = {">=": "以上", "<=": "以内", "~": "左右"}
+
+
+def _status_filter(text: str) -> list[str]:
+    return Q.parse_statuses([text]) if text else []
+
+
+def index(request):
+    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+    year = Q.parse_int(request.GET.get("year"))
+    year = year if year in years else (years[0] if years else None)
+    plans = list(Plan.objects.filter(year=year).order_by("genre", "title"))
+    plan_id = Q.parse_int(request.GET.get("plan"))
+    plan = next((p for p in plans if p.pk == plan_id), None)
+    today = timezone.localdate()
+    stamp = Q.history_stamp()
+    counts, by_domain = Q.counts_by_domain(Q.Scope(plan, year, today, today), stamp)
+    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: dict(
+        Task.objects.filter(plan__year=year).order_by().values_list("plan_id").annotate(n=Count("pk"))))
+    for p in plans:
+        p.n = sizes.get(p.pk, 0)
+    scope = Task.objects.filter(plan__year=year) if year else Task.objects.none()
+    if plan is not None:
+        scope = scope.filter(plan=plan)
+    domain = (request.GET.get("domain") or "").strip()
+    status = (request.GET.get("status") or "").strip()
+    tasks = scope
+    if domain:
+        tasks = tasks.filter(domain="" if domain == Q.NO_DOMAIN else domain)
+    statuses = _status_filter(status)
+    if statuses:
+        tasks = tasks.filter(status__in=statuses)
+    tasks = tasks.select_related("plan").order_by("domain", "-plan__year", "plan__genre", "plan_id", "order")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    leads = Q.lead_names(t.pk for t in page.object_list)
+    rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),
+             "domain": t.domain or "未分类"} for t in page.object_list]
+    domains = sorted(d["domain"] for d in by_domain if d["domain"])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "web/public/index.html", {
+        "title": TITLE, "years": years, "year": year, "plans": plans, "plan": plan, "counts": counts,
+        "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status,
+        "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: s.severity)],
+        "paging_query": params.urlencode(),
+    })
+
+
+def task(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("plan", "section"), pk=pk)
+    responsibilities = list(task.responsibilities.select_related("unit").order_by("role", "order"))
+    approved = (ProgressReport.objects.filter(task=task, state=ProgressReport.State.APPROVED)
+                .prefetch_related(Prefetch("observations", queryset=Observation.objects.order_by("order")))
+                .order_by("-as_of", "-created_at"))
+    reports = [{"as_of": r.as_of, "text": r.text, "values": Q.value_rows(r)} for r in approved]
+    indicators = [{"metric": i.metric, "target": fmt_number(i.target, i.unit) + QUALIFIER_WORDS.get(i.qualifier, "")}
+                  for i in task.indicators.order_by("order", "pk")]
+    return render(request, "web/public/task.html", {
+        "title": TITLE, "task": task, "color": Q.color_of(task.status_color), "indicators": indicators,
+        "leads": [r.unit.name for r in responsibilities if r.role == Responsibility.Role.LEAD],
+        "cos": [r.unit.name for r in responsibilities if r.role == Responsibility.Role.CO],
+        "milestones": [{"due": m.due, "text": m.text} for m in task.milestones.order_by("due", "order")],
+        "reports": reports,
+    })

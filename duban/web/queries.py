@@ -1,0 +1,539 @@
+"""What the office's pages read: aggregates computed in the database, never a query per task, and
+never a re-assessment on a page view (the stored Task.status fields and StatusChange history are read).
+
+A `Scope` names the tasks a page is about (a plan, a year) and the date it looks at. For today (or a
+date no task was assessed after) the tasks' stored status fields are read; for an earlier date each
+task's status is its latest task-level StatusChange on or before that date (`latest_changes`).
+
+Caching (`cached`): what the history says is kept per (scope, latest StatusChange): the history only
+grows. Today's counts are kept a few seconds per (scope, latest StatusChange, latest audit entry,
+latest task), so repeated views of a 45,000-task dashboard cost a few index lookups.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (Case, CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery,
+                              TextField, Value, When, Window)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils.safestring import mark_safe
+
+from duban import assess as A
+from duban.assess_format import fmt_number
+from duban.ledger.models import AuditEntry, Plan, Responsibility, StatusChange, Task, Unit
+from duban.web.charts import color_bar
+
+COLORS = ("red", "yellow", "green", "grey")
+COLOR_LABELS = {"red": "红", "yellow": "黄", "green": "绿", "grey": "灰"}
+UNASSESSED = "未评估"
+NO_DOMAIN = "-"
+LAGGING = (A.Status.OVERDUE, A.Status.SERIOUSLY_BEHIND, A.Status.NOT_STARTED, A.Status.BEHIND)  # worst first
+ON_TRACK = (A.Status.AHEAD, A.Status.ON_TRACK)
+BEHIND = (A.Status.BEHIND, A.Status.SERIOUSLY_BEHIND, A.Status.NOT_STARTED)
+LAGGING_LIMIT = 20
+TOP_UNITS = 20
+# Cached history is keyed by the latest StatusChange id, so new history is seen at once; the timeout
+# only bounds what a deletion (a task removed with its history) could leave behind.
+CACHE_TIMEOUT = 15 * 60
+LIVE_TIMEOUT = 10  # seconds: today's counts (see `cached`)
+
+
+# ------------------------------------------------------------------------------ scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    plan: Plan | None
+    year: int | None  # None: every year
+    as_of: date
+    today: date
+    historical: bool = False
+
+    def key(self) -> str:
+        return f"{self.plan.pk if self.plan else '-'}:{self.year or '-'}:{self.as_of.isoformat()}"
+
+    def task_filter(self, prefix: str = "") -> dict:
+        """The scope as filter arguments on a task reached through `prefix` ("" or "task__")."""
+        out = {}
+        if self.plan is not None:
+            out[prefix + "plan_id"] = self.plan.pk
+        if self.year:
+            out[prefix + "plan__year"] = self.year
+        return out
+
+
+def parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def parse_int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def latest_year() -> int | None:
+    return Plan.objects.aggregate(y=Max("year"))["y"]
+
+
+def make_scope(params, today: date) -> Scope:
+    """A scope from a page's query parameters: plan (id), year (or "all"), as_of (YYYY-MM-DD).
+
+    Without a year or a plan the latest plan year is shown; without a date, today."""
+    plan = None
+    plan_id = parse_int(params.get("plan"))
+    if plan_id is not None:
+        plan = Plan.objects.filter(pk=plan_id).first()
+    year_text = (params.get("year") or "").strip()
+    if plan is not None:
+        year = plan.year
+    elif year_text == "all":
+        year = None
+    else:
+        year = parse_int(year_text) or latest_year()
+    as_of = parse_date(params.get("as_of")) or today
+    historical = False
+    if as_of < today:  # an earlier date: the stored status holds only if no task was assessed after it
+        last = tasks_in(Scope(plan, year, as_of, today)).aggregate(d=Max("assessed_on"))["d"]
+        historical = last is not None and as_of < last
+    return Scope(plan, year, as_of, today, historical)
+
+
+def tasks_in(scope: Scope) -> QuerySet:
+    return Task.objects.filter(**scope.task_filter())
+
+
+def lead_responsibilities_in(scope: Scope) -> QuerySet:
+    return Responsibility.objects.filter(role=Responsibility.Role.LEAD, **scope.task_filter("task__"))
+
+
+def history_stamp() -> str:
+    """Names the history as it is now: the latest StatusChange's id and time (one index lookup).
+    The time tells apart two histories whose ids were reused (SQLite, after a rollback)."""
+    last = StatusChange.objects.order_by("-id").values_list("id", "recorded_at").first()
+    return f"{last[0]}@{last[1].timestamp()}" if last else "0"
+
+
+def latest_changes(scope: Scope) -> QuerySet:
+    """Each task's latest task-level StatusChange on or before the scope's date (one row per task)."""
+    ranked = (StatusChange.objects.filter(indicator__isnull=True, as_of__lte=scope.as_of, **scope.task_filter("task__"))
+              .annotate(rank=Window(RowNumber(), partition_by=[F("task_id")],
+                                    order_by=[F("as_of").desc(), F("id").desc()]))
+              .filter(rank=1).values("id"))
+    return StatusChange.objects.filter(id__in=ranked)
+
+
+def with_history(qs: QuerySet, as_of: date) -> QuerySet:
+    """Tasks annotated with h_status, h_color, h_reason from their history on or before `as_of`
+    (one subquery per task: for a page of tasks, not for counting a whole year)."""
+    latest = (StatusChange.objects.filter(task_id=OuterRef("pk"), indicator__isnull=True, as_of__lte=as_of)
+              .order_by("-as_of", "-id"))
+    return qs.annotate(
+        h_status=Coalesce(Subquery(latest.values("status")[:1]), Value(""), output_field=CharField()),
+        h_color=Coalesce(Subquery(latest.values("color")[:1]), Value(""), output_field=CharField()),
+        h_reason=Coalesce(Subquery(latest.values("reason")[:1]), Value(""), output_field=TextField()),
+    )
+
+
+# ------------------------------------------------------------------------------ counting
+
+
+def severity_of(status: str) -> int:
+    try:
+        return A.Status(status).severity
+    except ValueError:
+        return -1  # 未评估
+
+
+def severity_order(field_name: str = "status") -> Case:
+    """An SQL expression ordering statuses from the worst (逾期) to the best; unassessed last."""
+    return Case(*(When(**{field_name: s.value}, then=Value(s.severity)) for s in A.Status),
+                default=Value(-1), output_field=IntegerField())
+
+
+def color_of(color: str) -> str:
+    return color if color in COLORS else "grey"
+
+
+@dataclass
+class Counts:
+    """How many tasks in each colour and each status."""
+
+    total: int = 0
+    colors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLORS, 0))
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def add(self, status: str, color: str, n: int) -> None:
+        self.total += n
+        self.colors[color_of(color)] += n
+        label = status or UNASSESSED
+        self.statuses[label] = self.statuses.get(label, 0) + n
+
+    def fill_to(self, total: int) -> None:
+        """Tasks with no history by the date count as 未评估 (grey)."""
+        if total > self.total:
+            self.add("", "grey", total - self.total)
+
+    @property
+    def bar(self) -> str:
+        """The colour bar as HTML."""
+        return mark_safe(color_bar(self.colors))  # noqa: S308 - numbers and fixed words only
+
+    @property
+    def green_share(self) -> float:
+        return self.colors["green"] / self.total if self.total else 0.0
+
+    def color_rows(self) -> list[dict]:
+        return [{"color": c, "label": COLOR_LABELS[c], "n": self.colors[c],
+                 "pct": round(100 * self.colors[c] / self.total, 1) if self.total else 0} for c in COLORS]
+
+    def status_rows(self) -> list[dict]:
+        rows = [{"status": s.value, "code": s.code, "color": s.color.value, "n": self.statuses.get(s.value, 0)}
+                for s in sorted(A.Status, key=lambda s: -s.severity)]
+        known = {s.value for s in A.Status}
+        rows.append({"status": UNASSESSED, "code": "unassessed", "color": "grey",
+                     "n": sum(n for k, n in self.statuses.items() if k not in known)})
+        return rows
+
+    def in_statuses(self, statuses) -> int:
+        return sum(self.statuses.get(s.value, 0) for s in statuses)
+
+
+@dataclass
+class Summary:
+    """A scope's counts: in all, by domain, by lead unit; and its worst lagging tasks."""
+
+    counts: Counts
+    domains: list[dict]
+    units: list[dict]
+    lagging: list[dict]
+
+    @property
+    def lagging_total(self) -> int:
+        return self.counts.in_statuses(LAGGING)
+
+
+def ledger_stamp(history: str) -> str:
+    """Names the ledger's present state as far as two more index lookups can: the history stamp, the
+    latest audited write (every action is audited: imports, reports, reviews) and the latest task."""
+    audit = AuditEntry.objects.order_by("-id").values_list("id", "at").first()
+    task = Task.objects.aggregate(last=Max("id"))["last"]
+    return f"{history}:{audit[0] if audit else 0}@{audit[1].timestamp() if audit else 0}:{task}"
+
+
+def cached(kind: str, scope: Scope, stamp: str | None, compute):
+    """For an earlier date: what the history says, cached per scope and history stamp. For today:
+    the stored status, cached per scope and ledger stamp for a few seconds — any status change or
+    audited write is seen at once; only an unaudited re-assessment that changes a colour or a reason
+    but no status can go unseen, for at most LIVE_TIMEOUT seconds."""
+    stamp = history_stamp() if stamp is None else stamp
+    if not scope.historical:
+        stamp = ledger_stamp(stamp)
+    key = f"duban:{kind}:{scope.key()}:{scope.historical}:{stamp}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_TIMEOUT if scope.historical else LIVE_TIMEOUT)
+    return found
+
+
+def summarize(scope: Scope, stamp: str | None = None) -> Summary:
+    """A scope's counts (by status and domain, by lead unit) and worst lagging tasks: aggregate
+    queries on the tasks' stored status for today, on their history for an earlier date. Cached."""
+    return cached("summary", scope, stamp, lambda: _summary(scope))
+
+
+def unit_counts(scope: Scope, stamp: str | None = None) -> list[dict]:
+    """Per lead unit: its tasks in the scope, by status and colour (one aggregate query). Cached."""
+    return cached("units", scope, stamp, lambda: _units(scope))
+
+
+def counts_by_domain(scope: Scope, stamp: str | None = None) -> tuple[Counts, list[dict]]:
+    """Counts in all and by domain (one aggregate query). Cached."""
+    return cached("domains", scope, stamp, lambda: _history_breakdown(scope) if scope.historical
+                   else breakdown(tasks_in(scope)))
+
+
+def _summary(scope: Scope) -> Summary:
+    if scope.historical:
+        counts, domains = _history_breakdown(scope)
+        return Summary(counts, domains, _units(scope), _lagging(latest_changes(scope), counts, "task__"))
+    counts, domains = breakdown(tasks_in(scope))
+    return Summary(counts, domains, _units(scope), _lagging(tasks_in(scope), counts, ""))
+
+
+def _units(scope: Scope) -> list[dict]:
+    if not scope.historical:
+        return _unit_rows(lead_responsibilities_in(scope).order_by()
+                          .values("unit_id", status=F("task__status"), color=F("task__status_color")))
+    return _unit_rows(latest_changes(scope).filter(task__responsibilities__role=Responsibility.Role.LEAD).order_by()
+                      .values("status", "color", unit_id=F("task__responsibilities__unit_id")),
+                      totals=dict(lead_responsibilities_in(scope).order_by().values_list("unit_id")
+                                  .annotate(n=Count("pk"))))
+
+
+def _history_breakdown(scope: Scope) -> tuple[Counts, list[dict]]:
+    counts, domains = breakdown(latest_changes(scope), "status", "color", "task__domain")
+    counts.fill_to(tasks_in(scope).count())  # tasks with no history by then: 未评估
+    domain_totals = dict(tasks_in(scope).order_by().values_list("domain").annotate(n=Count("pk")))
+    for d in domains:
+        d["counts"].fill_to(domain_totals.pop(d["domain"], 0))
+    for name, n in domain_totals.items():  # a domain none of whose tasks was assessed yet
+        c = Counts()
+        c.fill_to(n)
+        domains.append({"domain": name, "label": name or "未分类", "counts": c})
+    return counts, domains
+
+
+def breakdown(rows: QuerySet, status: str = "status", color: str = "status_color", domain: str = "domain"
+              ) -> tuple[Counts, list[dict]]:
+    """Counts in all and by domain, in one aggregate query."""
+    counts = Counts()
+    by_domain: dict[str, Counts] = defaultdict(Counts)
+    values = rows.order_by().values(status, color, "domain") if domain == "domain" else (
+        rows.order_by().values(status, color, domain=F(domain)))
+    for row in values.annotate(n=Count("pk")):
+        counts.add(row[status], row[color], row["n"])
+        by_domain[row["domain"]].add(row[status], row[color], row["n"])
+    domains = [{"domain": d, "label": d or "未分类", "counts": c} for d, c in by_domain.items()]
+    domains.sort(key=lambda r: (-r["counts"].total, r["label"]))
+    return counts, domains
+
+
+def _unit_rows(values: QuerySet, totals: dict[int, int] | None = None) -> list[dict]:
+    by_unit: dict[int, Counts] = defaultdict(Counts)
+    for row in values.annotate(n=Count("pk")):
+        by_unit[row["unit_id"]].add(row["status"], row["color"], row["n"])
+    for unit_id, n in (totals or {}).items():
+        by_unit[unit_id].fill_to(n)
+    names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
+    rows = []
+    for unit_id, c in by_unit.items():
+        rows.append({"id": unit_id, "name": names.get(unit_id, ""), "counts": c,
+                     "done": c.statuses.get(A.Status.DONE.value, 0), "on_track": c.in_statuses(ON_TRACK),
+                     "behind": c.in_statuses(BEHIND), "overdue": c.statuses.get(A.Status.OVERDUE.value, 0),
+                     "lagging": c.in_statuses(LAGGING), "score": round(100 * c.green_share, 1)})
+    return rows
+
+
+def _yellow_share(r: dict) -> float:
+    c = r["counts"]
+    return round(c.colors["yellow"] / c.total, 3) if c.total else 0.0
+
+
+def ranked_units(rows: list[dict]) -> list[dict]:
+    """By score (share of tasks green); ties broken by fewer red, then a smaller share yellow.
+    Units equal on all three share a rank."""
+    rows = sorted(rows, key=lambda r: (-r["score"], r["counts"].colors["red"], _yellow_share(r), -r["counts"].total,
+                                       r["name"]))
+    rank, previous = 0, None
+    for i, r in enumerate(rows, start=1):
+        key = (r["score"], r["counts"].colors["red"], _yellow_share(r))
+        if key != previous:
+            rank, previous = i, key
+        r["rank"] = rank
+    return rows
+
+
+def most_lagging_units(rows: list[dict], limit: int = TOP_UNITS) -> list[dict]:
+    rows = sorted(rows, key=lambda r: (-r["counts"].colors["red"], -r["lagging"], -r["counts"].total, r["name"]))
+    return rows[:limit]
+
+
+def lead_names(task_ids) -> dict[int, list[Unit]]:
+    out: dict[int, list[Unit]] = defaultdict(list)
+    for r in (Responsibility.objects.filter(task_id__in=list(task_ids), role=Responsibility.Role.LEAD)
+              .select_related("unit").order_by("task_id", "order")):
+        out[r.task_id].append(r.unit)
+    return out
+
+
+def _lagging(rows: QuerySet, counts: Counts, task: str, limit: int = LAGGING_LIMIT) -> list[dict]:
+    """The worst `limit` lagging tasks: one small indexed query per lagging status, worst first
+    (sorting every lagging task of a big ledger by severity would cost more than all the counting)."""
+    found = []
+    for status in LAGGING:
+        wanted = min(counts.statuses.get(status.value, 0), limit - len(found))
+        if wanted <= 0:
+            continue
+        if task:  # StatusChange rows
+            picked = (rows.filter(status=status.value).select_related("task__plan")
+                      .order_by("task__plan_id", "task__order"))
+            found += [(r.task, r.status, r.color, r.reason) for r in picked[:wanted]]
+        else:
+            picked = rows.filter(status=status.value).select_related("plan").order_by("plan_id", "order")
+            found += [(t, t.status, t.status_color, t.status_reason) for t in picked[:wanted]]
+    leads = lead_names(t.pk for t, *_ in found)
+    return [{"task": t, "status": s, "color": color_of(c), "reason": r, "leads": leads.get(t.pk, [])}
+            for t, s, c, r in found]
+
+
+def value_rows(report) -> list[dict]:
+    """A report's values as written in reports: 城镇新增就业 36.61万人 (占年计划104.6%)."""
+    return [{"metric": o.metric, "value": fmt_number(o.value, o.unit) if o.value is not None else "—",
+             "percent": o.percent} for o in report.observations.all()]
+
+
+# ------------------------------------------------------------------------------ trend
+
+
+def month_ends(year: int, until: date) -> list[date]:
+    out = []
+    for month in range(1, 13):
+        d = date.fromordinal(date(year + month // 12, month % 12 + 1, 1).toordinal() - 1)
+        if d > until:
+            break
+        out.append(d)
+    return out
+
+
+def trend_year(scope: Scope) -> int:
+    return scope.year or (scope.plan.year if scope.plan else None) or scope.as_of.year
+
+
+def trend(scope: Scope, stamp: str | None = None) -> list[dict]:
+    """Per month end of the scope's year (up to the as-of date): tasks in each colour, from the stored
+    history. Cached per (scope, latest StatusChange id)."""
+    ends = month_ends(trend_year(scope), scope.as_of)
+    if not ends:
+        return []
+    stamp = history_stamp() if stamp is None else stamp
+    key = f"duban:trend:{scope.plan.pk if scope.plan else '-'}:{scope.year or '-'}:{ends[-1]}:{stamp}"
+    found = cache.get(key)
+    if found is None:
+        found = _trend_rows(scope, ends)
+        cache.set(key, found, CACHE_TIMEOUT)
+    return found
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite gives text
+
+
+def _trend_rows(scope: Scope, ends: list[date]) -> list[dict]:
+    total = tasks_in(scope).count()
+    task_sql, task_params = tasks_in(scope).order_by().values("pk").query.sql_with_params()
+    table = StatusChange._meta.db_table
+    # Each task-level change holds from its date until the task's next change (several changes on one
+    # date: only the last one holds). Changes are counted per (colour, from, until): few groups, as
+    # assessments happen on few dates; each group then adds to the month ends inside its interval.
+    sql = f"""
+        SELECT ch.color, ch.as_of, ch.next_as_of, COUNT(*)
+        FROM (SELECT sc.color, sc.as_of,
+                     LEAD(sc.as_of) OVER (PARTITION BY sc.task_id ORDER BY sc.as_of, sc.id) AS next_as_of
+              FROM {table} sc
+              WHERE sc.indicator_id IS NULL AND sc.as_of <= %s AND sc.task_id IN ({task_sql})) ch
+        WHERE ch.next_as_of IS NULL OR ch.next_as_of > ch.as_of
+        GROUP BY ch.color, ch.as_of, ch.next_as_of"""
+    counts = [dict.fromkeys(COLORS, 0) for _ in ends]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(ends[-1]), *task_params])
+        for color, since, until, n in cursor.fetchall():
+            since, until = _as_date(since), _as_date(until)
+            for k, end in enumerate(ends):  # the month ends with since <= end < until
+                if since <= end and (until is None or end < until):
+                    counts[k][color_of(color)] += n
+    return [{"date": d, "counts": c, "total": total, "unassessed": max(total - sum(c.values()), 0)}
+            for d, c in zip(ends, counts)]
+
+
+# ------------------------------------------------------------------------------ the task list
+
+
+SORTS = {
+    "plan": ("-plan__year", "plan__genre", "plan__title", "plan_id", "order"),
+    "number": ("order", "-plan__year", "plan_id"),
+    "status": None,  # by severity, worst first
+}
+
+
+def parse_statuses(values: list[str]) -> list[str]:
+    """Status filter values (Chinese names or codes, 'lagging', 'unassessed') → stored status values."""
+    out: list[str] = []
+    for v in values:
+        v = (v or "").strip()
+        if not v:
+            continue
+        if v == "lagging":
+            out.extend(s.value for s in LAGGING)
+        elif v in ("unassessed", UNASSESSED):
+            out.append("")
+        else:
+            try:
+                out.append(A.Status.parse(v).value)
+            except Exception:  # noqa: BLE001 - an unknown status filters nothing in
+                out.append("__none__")
+    return list(dict.fromkeys(out))
+
+
+def search_terms(q: str) -> list[str]:
+    return [t for t in (q or "").replace("\u3000", " ").split() if t][:10]
+
+
+def text_filter(term: str) -> Q:
+    """The term occurs in the number, title, content or domain, or in the name of one of its units.
+    (The units' tasks are one uncorrelated subquery, hashed once, not a lookup per task.)"""
+    # Chinese has no case: plain `contains` spares PostgreSQL an UPPER() of every task's text.
+    lookup = "contains" if term.lower() == term.upper() else "icontains"
+    unit_tasks = Responsibility.objects.filter(**{f"unit__name__{lookup}": term}).values("task_id")
+    return (Q(**{f"number__{lookup}": term}) | Q(**{f"title__{lookup}": term}) | Q(**{f"content__{lookup}": term})
+            | Q(**{f"domain__{lookup}": term}) | Q(pk__in=Subquery(unit_tasks)))
+
+
+@dataclass
+class TaskFilters:
+    q: str = ""
+    statuses: list[str] = field(default_factory=list)
+    color: str = ""
+    unit: int | None = None
+    lead_only: bool = False  # the unit leads the task (not only co-operates)
+    domain: str = ""
+    section: int | None = None
+    plan: int | None = None
+    year: int | None = None
+    sort: str = "plan"
+
+    @classmethod
+    def from_params(cls, params) -> "TaskFilters":
+        sort = params.get("sort") or "plan"
+        return cls(q=(params.get("q") or "").strip()[:200], statuses=params.getlist("status"),
+                   color=(params.get("color") or "").strip(), unit=parse_int(params.get("unit")),
+                   lead_only=params.get("unit_role") == "lead",
+                   domain=(params.get("domain") or "").strip(), section=parse_int(params.get("section")),
+                   plan=parse_int(params.get("plan")), year=parse_int(params.get("year")),
+                   sort=sort if sort in SORTS else "plan")
+
+
+def filter_tasks(qs: QuerySet, f: TaskFilters) -> QuerySet:
+    for term in search_terms(f.q):
+        qs = qs.filter(text_filter(term))
+    statuses = parse_statuses(f.statuses)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if f.color in COLORS:
+        qs = qs.filter(Q(status_color=f.color) | Q(status_color="")) if f.color == "grey" else qs.filter(
+            status_color=f.color)
+    if f.unit is not None:
+        held = Responsibility.objects.filter(task_id=OuterRef("pk"), unit_id=f.unit)
+        if f.lead_only:
+            held = held.filter(role=Responsibility.Role.LEAD)
+        qs = qs.filter(Exists(held))
+    if f.domain:  # "-" is 未分类 (no domain)
+        qs = qs.filter(domain="" if f.domain == NO_DOMAIN else f.domain)
+    if f.section is not None:
+        qs = qs.filter(section_id=f.section)
+    if f.plan is not None:
+        qs = qs.filter(plan_id=f.plan)
+    if f.year is not None:
+        qs = qs.filter(plan__year=f.year)
+    if f.sort == "status":
+        return qs.order_by(severity_order().desc(), "-plan__year", "plan_id", "order")
+    return qs.order_by(*SORTS[f.sort])

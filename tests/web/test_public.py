@@ -1,0 +1,106 @@
+"""The public portal (走进市办实事、见证民生项目): no login, the tasks with their status and only
+approved progress — never comments, review notes, unapproved reports, findings, audit or evidence."""
+import re
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from duban.ledger.assessment import assess_plan
+from duban.ledger.comments import add_comment
+from duban.ledger.importer import import_file
+from duban.ledger.models import AuditEntry, Evidence, Finding, Plan, ProgressReport, Task
+from duban.people.services import add_user
+from tests.conftest import seed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def imported(django_db_setup, django_db_blocker, seeds):
+    """The seeds imported and assessed once for the module, in a transaction rolled back at its end;
+    each test runs in a savepoint inside it (pytest-django's `db`), so what a test writes goes away."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        import_file(seed(seeds, "000"))
+        import_file(seed(seeds, "002"))
+        plan = Plan.objects.get(year=2024)
+        assess_plan(plan.pk, date(2024, 11, 30))
+        yield plan.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def ledger(imported, db):
+    return Plan.objects.get(pk=imported)
+
+
+def test_the_pages_work_on_an_empty_ledger(client, db):
+    """First in the module: runs before the seeds are imported for the others."""
+    user, _ = add_user("督查室", "office", password="duban-test-pass-2024")
+    for url in ("/public/", "/public/?year=2024&status=done&domain=-"):
+        assert client.get(url).status_code == 200, url
+    client.force_login(user)
+    for url in ("/dashboard/", "/dashboard/?year=all&as_of=2020-01-01", "/tasks/", "/units/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/tasks/999999/").status_code == 404
+
+
+def fire_stations() -> Task:
+    return Task.objects.get(plan__year=2024, number="14")
+
+
+def test_the_portal_lists_the_tasks_with_their_status_without_login(client, ledger):
+    response = client.get("/public/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "走进市办实事、见证民生项目" in html and "2024年市办实事" in html
+    fourteen = fire_stations()
+    item = re.search(rf'<li><span class="badge (\w+)">([^<]+)</span>\s*<a href="/public/tasks/{fourteen.pk}/">', html)
+    assert item and item.groups() == ("red", "严重滞后")
+    assert html.count('href="/public/tasks/') == 15  # the latest year by default
+    assert '"/public/tasks/' in client.get("/public/", {"year": 2023}).content.decode()
+    only_done = client.get("/public/", {"status": "done"}).content.decode()
+    done = Task.objects.filter(plan=ledger, status="已完成").count()
+    assert only_done.count('href="/public/tasks/') == done and f"/public/tasks/{fourteen.pk}/" not in only_done
+    assert client.get("/public/", {"domain": "无此领域"}).content.decode().count('href="/public/tasks/') == 0
+
+
+def test_a_public_task_shows_only_approved_progress(client, ledger):
+    fourteen = fire_stations()
+    approved = fourteen.reports.get()
+    assert approved.state == ProgressReport.State.APPROVED
+    approved.review_note = "审核意见:数据已核对"
+    approved.save()
+    Evidence.objects.create(report=approved, file=ContentFile(b"x", name="scan.pdf"), name="消防站开工证明.pdf", size=1,
+                            sha256="0" * 64)
+    ProgressReport.objects.create(task=fourteen, as_of=date(2024, 12, 15), text="未审核的进展:剩余7处已全部开工",
+                                  state=ProgressReport.State.SUBMITTED)
+    ProgressReport.objects.create(task=fourteen, as_of=date(2024, 12, 20), text="被退回的进展文字",
+                                  state=ProgressReport.State.RETURNED, review_note="退回:缺少佐证")
+    leader, _ = add_user("市领导", "leader", password="duban-test-pass-2024")
+    add_comment(leader, fourteen, "内部批示:请市消防救援支队加快推进", "instruction")
+    Finding.objects.create(source=approved.source, task=fourteen, code="unit", message="待核实的导入问题")
+
+    response = client.get(f"/public/tasks/{fourteen.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3处城镇消防站已开工建设" in html  # the approved report
+    assert "严重滞后" in html and "开工建设10处城镇消防站" in html
+    assert "市消防救援支队" in html and "市红十字会" in html
+    assert "10处" in html  # a target
+    for secret in ("未审核的进展", "被退回的进展文字", "退回:缺少佐证", "数据已核对", "内部批示", "待核实的导入问题",
+                   "消防站开工证明.pdf", "comment.add", AuditEntry.objects.first().summary):
+        assert secret not in html, secret
+
+
+def test_the_portal_needs_no_login_and_hides_nothing_behind_it(client, ledger):
+    client.logout()
+    assert client.get(f"/public/tasks/{fire_stations().pk}/").status_code == 200
+    assert client.get("/public/tasks/999999/").status_code == 404
+    assert client.get("/public/", {"year": "x", "page": "y", "status": "不存在"}).status_code == 200
