@@ -25,14 +25,16 @@ from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
 from duban.ledger.models import Evidence, Indicator, Observation, ProgressReport, SourceDocument, Task
 from duban.ledger.services import ABSURD_FACTOR, InvalidInput, find_indicator, parse_amount
+from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
+from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
+from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES  # noqa: F401
+from duban.ledger.uploads import check_uploads as _check_evidence
+from duban.ledger.uploads import upload_problems as evidence_problems  # noqa: F401
 from duban.people.models import Role
 from duban.people.roles import can_import, can_report, can_review, require, role_of, unit_of
 
 State = ProgressReport.State
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-MAX_EVIDENCE_FILES = 10
-EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt", "zip")
 CONFLICT_MESSAGE = "该进展已被他人修改,请刷新后重试"
 EDITABLE_STATES = (State.SUBMITTED, State.RETURNED)
 
@@ -74,31 +76,6 @@ def validate_progress(task: Task, as_of: date, values: list[tuple[str, str]], te
     if len({i.pk for i, _ in rows}) != len(rows):
         raise InvalidInput("同一指标填了两次")
     return rows
-
-
-def evidence_problems(files, *, already: int = 0) -> list[str]:
-    """What is wrong with a set of evidence files (empty when they may be stored)."""
-    files = list(files or ())
-    out = []
-    if already + len(files) > MAX_EVIDENCE_FILES:
-        out.append(f"佐证材料最多{MAX_EVIDENCE_FILES}个文件" + (f"(已有{already}个)" if already else ""))
-    for f in files:
-        name = PurePath(f.name or "").name
-        ext = PurePath(name).suffix.lower().lstrip(".")
-        if ext not in EVIDENCE_EXTENSIONS:
-            out.append(f"“{name}”的类型不允许,只能上传 " + "、".join(EVIDENCE_EXTENSIONS) + " 文件")
-        elif f.size > MAX_EVIDENCE_BYTES:
-            out.append(f"“{name}”过大({f.size / 2**20:.1f} MB),每个文件不超过 {MAX_EVIDENCE_BYTES // 2**20} MB")
-        elif f.size == 0:
-            out.append(f"“{name}”是空文件")
-    return out
-
-
-def _check_evidence(files, *, already: int = 0) -> list:
-    problems = evidence_problems(files, already=already)
-    if problems:
-        raise InvalidInput(";".join(problems))
-    return list(files or ())
 
 
 # ---------------------------------------------------------------- progress

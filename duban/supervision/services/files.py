@@ -7,37 +7,10 @@ from pathlib import PurePath
 
 from django.core.files.storage import default_storage
 
-from duban.ledger.services import InvalidInput
+from duban.ledger.uploads import EXTENSIONS, MAX_FILES  # noqa: F401 - the one rule, named for the pages
+from duban.ledger.uploads import check_uploads as check_files  # noqa: F401
+from duban.ledger.uploads import upload_problems as file_problems  # noqa: F401
 from duban.supervision.models import CaseFile
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_FILES = 10
-EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt", "zip")
-
-
-def file_problems(files, *, already: int = 0) -> list[str]:
-    """What is wrong with a set of uploaded files (empty when they may be stored)."""
-    files = list(files or ())
-    out = []
-    if already + len(files) > MAX_FILES:
-        out.append(f"佐证材料最多{MAX_FILES}个文件" + (f"(已有{already}个)" if already else ""))
-    for f in files:
-        name = PurePath(f.name or "").name
-        ext = PurePath(name).suffix.lower().lstrip(".")
-        if ext not in EXTENSIONS:
-            out.append(f"“{name}”的类型不允许,只能上传 " + "、".join(EXTENSIONS) + " 文件")
-        elif f.size > MAX_FILE_BYTES:
-            out.append(f"“{name}”过大({f.size / 2**20:.1f} MB),每个文件不超过 {MAX_FILE_BYTES // 2**20} MB")
-        elif f.size == 0:
-            out.append(f"“{name}”是空文件")
-    return out
-
-
-def check_files(files, *, already: int = 0) -> list:
-    problems = file_problems(files, already=already)
-    if problems:
-        raise InvalidInput(";".join(problems))
-    return list(files or ())
 
 
 def store_files(case, event, uploads: list, stored: list[str]) -> list[CaseFile]:
