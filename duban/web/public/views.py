@@ -10,6 +10,7 @@ from django.utils import timezone
 from duban import assess as A
 from duban.assess_format import fmt_number
 from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, Task
+from duban.supervision.services import original_dues, original_targets
 from duban.web import queries as Q
 
 PAGE_SIZE = 100
@@ -69,12 +70,16 @@ def task(request, pk: int):
                 .prefetch_related(Prefetch("observations", queryset=Observation.objects.order_by("order")))
                 .order_by("-as_of", "-created_at"))
     reports = [{"as_of": r.as_of, "text": r.text, "values": Q.value_rows(r)} for r in approved]
-    indicators = [{"metric": i.metric, "target": fmt_number(i.target, i.unit) + QUALIFIER_WORDS.get(i.qualifier, "")}
-                  for i in task.indicators.order_by("order", "pk")]
+    own = list(task.indicators.order_by("order", "pk"))
+    was = original_targets([i.pk for i in own])  # the target before an approved change (调整申请)
+    indicators = [{"metric": i.metric, "target": fmt_number(i.target, i.unit) + QUALIFIER_WORDS.get(i.qualifier, ""),
+                   "original": fmt_number(was[i.pk], i.unit) if i.pk in was else ""} for i in own]
+    milestones = list(task.milestones.order_by("due", "order"))
+    moved = original_dues([m.pk for m in milestones])
     return render(request, "web/public/task.html", {
         "title": TITLE, "task": task, "color": Q.color_of(task.status_color), "indicators": indicators,
         "leads": [r.unit.name for r in responsibilities if r.role == Responsibility.Role.LEAD],
         "cos": [r.unit.name for r in responsibilities if r.role == Responsibility.Role.CO],
-        "milestones": [{"due": m.due, "text": m.text} for m in task.milestones.order_by("due", "order")],
+        "milestones": [{"due": m.due, "text": m.text, "original_due": moved.get(m.pk)} for m in milestones],
         "reports": reports,
     })

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.web.unit import views
+from duban.web.unit import template, views
 
 app_name = "unit"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("template.xlsx", template.template_download, name="template_download"),
+    path("template/", template.template_upload, name="template_upload"),
 ]

@@ -1,0 +1,135 @@
+"""通报 pages: the office's list per plan, creating one for a plan and a date, seeing it rendered,
+approving and publishing it, downloads (docx, html, md, xlsx); the public list of published ones.
+
+Drafts and approved-but-unpublished bulletins are internal: only the office, leaders and reviewers
+see them; everyone (no login) sees the published ones."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
+
+from duban.bulletins.models import Bulletin
+from duban.bulletins.render import FORMATS
+from duban.bulletins.services import (approve_bulletin, create_bulletin, get_bulletin, list_bulletins,
+                                      publish_bulletin, published_bulletins, render_bulletin)
+from duban.errors import DubanError
+from duban.ledger.models import Plan
+from duban.people.roles import can_manage, require, sees_everything
+from duban.web import queries as Q
+from duban.web.supervision.common import done, page_of, paging_query, text_of, today
+
+FORMAT_LABELS = {"docx": "Word", "html": "网页", "md": "Markdown", "xlsx": "Excel"}
+
+
+def _internal(request) -> None:
+    require(sees_everything(request.user), "只有督查室、领导和审核员可以查看未发布的通报")
+
+
+@login_required
+def bulletin_list(request):
+    _internal(request)
+    plans = list(Plan.objects.order_by("-year", "genre", "title"))
+    plan = next((p for p in plans if p.pk == Q.parse_int(request.GET.get("plan"))), None)
+    rows = list_bulletins(plan)
+    return render(request, "web/bulletins/list.html", {
+        "plans": plans, "plan": plan, "rows": rows, "may_manage": can_manage(request.user),
+        "formats": FORMAT_LABELS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_new(request):
+    require(can_manage(request.user), "只有督查室可以编制通报")
+    plans = list(Plan.objects.order_by("-year", "genre", "title"))
+    values = {"plan": Q.parse_int(request.GET.get("plan")), "as_of": f"{today():%Y-%m-%d}", "issued_on": ""}
+    error = ""
+    if request.method == "POST":
+        values = {"plan": Q.parse_int(request.POST.get("plan")), "as_of": text_of(request, "as_of"),
+                  "issued_on": text_of(request, "issued_on")}
+        plan = next((p for p in plans if p.pk == values["plan"]), None)
+        as_of, issued_on = Q.parse_date(values["as_of"]), Q.parse_date(values["issued_on"])
+        if plan is None:
+            error = "请选择计划"
+        elif as_of is None:
+            error = "请填写截至日期(格式如 2024-11-30)"
+        elif values["issued_on"] and issued_on is None:
+            error = "印发日期格式应为 2024-12-05"
+        else:
+            try:
+                b = create_bulletin(request.user, plan, as_of, issued_on=issued_on)
+            except DubanError as e:
+                if e.code == "forbidden":
+                    raise
+                error = e.message
+            else:
+                return done(request, f"已编制《{b.title}》第{b.number}期(草稿),请审定", f"/bulletins/{b.pk}/")
+    return render(request, "web/bulletins/new.html", {"plans": plans, "values": values, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+def bulletin_detail(request, pk: int):
+    _internal(request)
+    b = get_bulletin(pk)
+    return render(request, "web/bulletins/detail.html", {
+        "b": b, "may_manage": can_manage(request.user), "formats": FORMAT_LABELS})
+
+
+@login_required
+@require_POST
+def bulletin_approve(request, pk: int):
+    b = approve_bulletin(request.user, get_bulletin(pk))
+    return done(request, f"第{b.number}期通报已审定,可以发布", f"/bulletins/{b.pk}/")
+
+
+@login_required
+@require_POST
+def bulletin_publish(request, pk: int):
+    b = publish_bulletin(request.user, get_bulletin(pk))
+    return done(request, f"第{b.number}期通报已发布,公众门户可见", f"/bulletins/{b.pk}/")
+
+
+def _visible(request, pk: int) -> Bulletin:
+    """A published bulletin for anyone; an unpublished one only inside (never revealed: 404)."""
+    try:
+        b = get_bulletin(pk)
+    except DubanError:
+        raise Http404 from None
+    if b.state != Bulletin.State.PUBLISHED and not sees_everything(request.user):
+        raise Http404
+    return b
+
+
+def _file(b: Bulletin, fmt: str, *, inline: bool) -> HttpResponse:
+    data, filename, content_type = render_bulletin(b, fmt)
+    response = HttpResponse(data, content_type=content_type)
+    kind = "inline" if inline else "attachment"
+    ascii_name = f"bulletin-{b.plan_id}-{b.number}{FORMATS[fmt][1]}"
+    response["Content-Disposition"] = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    if b.state != Bulletin.State.PUBLISHED:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def bulletin_download(request, pk: int, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    return _file(_visible(request, pk), fmt, inline=False)
+
+
+@xframe_options_sameorigin
+def bulletin_view(request, pk: int):
+    """The bulletin as its own HTML page (shown in a frame on the detail page, opened from the public list)."""
+    return _file(_visible(request, pk), "html", inline=True)
+
+
+def public_list(request):
+    """No login: the published bulletins, newest first."""
+    rows = published_bulletins()
+    return render(request, "web/bulletins/public.html", {
+        "page": page_of(request, rows, 30), "paging_query": paging_query(request), "formats": FORMAT_LABELS})
