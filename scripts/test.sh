@@ -7,11 +7,16 @@ bash scripts/setup.sh test
 
 PG_URL=postgres://postgres@127.0.0.1:5432/test
 
-# The browser tests drive Debian's chromium (Playwright's own browser download is never used).
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing chromium for the browser tests (apt-get)"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
-    >/dev/null 2>&1 || echo "chromium could not be installed: the browser tests will be skipped"
+# System tools the tests use, from Debian's packages: chromium for the browser tests (Playwright's
+# own browser download is never used), LibreOffice and poppler to turn a bulletin into PDF and PNG.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} for the tests (apt-get)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \
+    >/dev/null 2>&1 || echo "could not install ${missing[*]}: the tests that need them will be skipped"
 fi
 
 pg_answers() {
