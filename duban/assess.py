@@ -425,8 +425,13 @@ def _all_done_words(results: tuple[IndicatorAssessment, ...]) -> str:
 
 
 def _worst_indicator(results: tuple[IndicatorAssessment, ...]) -> tuple[Status, str]:
-    # The most severe status; among equals the lowest ratio; then the plan's order.
-    worst = min(results, key=lambda r: (-r.status.severity, math.inf if r.ratio is None else r.ratio))
+    # The most severe status; among equals the lowest ratio; then the plan's order. Indicators with
+    # nothing to judge yet (a subsidy standard with no report) never mask the judged ones.
+    judged = tuple(r for r in results if r.status is not Status.NO_DATA) or results
+    worst = min(judged, key=lambda r: (-r.status.severity, math.inf if r.ratio is None else r.ratio))
+    if worst.status is Status.DONE:  # all judged ones done, some not judgeable yet: not complete
+        waiting = len(results) - len(judged)
+        return Status.ON_TRACK, f"{len(judged)}项指标已完成年度目标,其余{waiting}项暂无可评价数据"
     return worst.status, f"{worst.metric}:{worst.reason}"
 
 

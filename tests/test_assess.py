@@ -352,3 +352,15 @@ def test_a_cumulative_plan_never_goes_down_and_meets_each_checkpoint(data, d1, d
     assert planned_by(ind, early, START, END) <= planned_by(ind, late, START, END)
     for cp in ind.checkpoints:
         assert planned_by(ind, cp.due, START, END) == cp.value
+
+
+def test_an_indicator_with_nothing_to_judge_does_not_mask_the_judged_ones():
+    """2024 task 3: 新增托位 is done (6140 of 6000); the subsidy standard (二孩500元, a level with no
+    report yet) cannot be judged. The task is on track, not 无数据, and not complete either."""
+    from duban.assess import Indicator, Observation, Status, TaskSnapshot, assess
+
+    places = Indicator("1", "全市新增托位", "个", 6000, ">=", observations=(Observation(date(2024, 11, 30), 6140),))
+    subsidy = Indicator("2", "二孩补助标准", "元", 500, "=", cumulative=False)
+    a = assess(TaskSnapshot("t3", "3", 2024, indicators=(places, subsidy)), date(2024, 11, 30))
+    assert a.indicators[0].status is Status.DONE and a.indicators[1].status is Status.NO_DATA
+    assert a.status is Status.ON_TRACK and "1项指标已完成年度目标" in a.reason

@@ -17,7 +17,7 @@ _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
 _TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?|(?P<c>{_CHINESE})")
 _RANGE_SEP = "-—~至到–－"
 _LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
-_DELIMS = ",;。、:?!()“”《》\n"
+_DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
 _MASKS = re.compile(r"“[^”“]{0,60}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)")
