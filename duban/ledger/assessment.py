@@ -46,9 +46,15 @@ def snapshots(tasks: list[Task], *, as_of: date | None = None) -> dict[int, A.Ta
                                  milestones=tuple(milestones[t.pk])) for t in tasks}
 
 
+def judged_on(year: int, as_of: date) -> date:
+    """A plan is judged as of the date asked, but never past its year's end: the 2023 plan seen in
+    2026 is judged as it stood on 31 December 2023."""
+    return min(as_of, date(year, 12, 31))
+
+
 def assess_tasks(tasks: list[Task], as_of: date, policy: A.Policy = A.POLICY) -> dict[int, A.TaskAssessment]:
     snaps = snapshots(tasks, as_of=as_of)
-    results = {pk: A.assess(snap, as_of, policy) for pk, snap in snaps.items()}
+    results = {pk: A.assess(snap, judged_on(snap.year, as_of), policy) for pk, snap in snaps.items()}
     # An unresolved or repeated problem raises a task's status (the supervision app's rule).
     from duban.supervision.services.problems import apply_problem_pressure
 
@@ -79,18 +85,23 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
     """Store a StatusChange for each task and indicator whose status differs from the last one
     recorded on or before `as_of`. Returns how many were stored."""
     task_ids = list(results)
-    last: dict[tuple[int, int | None], str] = {}
+    last: dict[tuple[int, int | None], tuple[date, str]] = {}
     for row in (StatusChange.objects.filter(task_id__in=task_ids, as_of__lte=as_of)
-                .order_by("as_of", "id").values("task_id", "indicator_id", "status")):
-        last[(row["task_id"], row["indicator_id"])] = row["status"]
+                .order_by("as_of", "id").values("task_id", "indicator_id", "as_of", "status")):
+        last[(row["task_id"], row["indicator_id"])] = (row["as_of"], row["status"])
+
+    def changed(key, a_as_of, status) -> bool:
+        seen = last.get(key)
+        return seen is None or seen[0] > a_as_of or seen[1] != status
+
     new = []
-    for task_id, a in results.items():
-        if last.get((task_id, None)) != a.status.value:
-            new.append(StatusChange(task_id=task_id, as_of=as_of, status=a.status.value, color=a.color.value,
+    for task_id, a in results.items():  # each at its own date (a past plan: its year's end)
+        if changed((task_id, None), a.as_of, a.status.value):
+            new.append(StatusChange(task_id=task_id, as_of=a.as_of, status=a.status.value, color=a.color.value,
                                     reason=a.reason))
         for ia in a.indicators:
-            if last.get((task_id, int(ia.key))) != ia.status.value:
-                new.append(StatusChange(task_id=task_id, indicator_id=int(ia.key), as_of=as_of,
+            if changed((task_id, int(ia.key)), a.as_of, ia.status.value):
+                new.append(StatusChange(task_id=task_id, indicator_id=int(ia.key), as_of=a.as_of,
                                         status=ia.status.value, color=ia.status.color.value, reason=ia.reason))
     with transaction.atomic():
         StatusChange.objects.bulk_create(new, batch_size=2000)
@@ -107,10 +118,10 @@ def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
         "pk", "status", "status_color", "status_reason", "assessed_on")
     rows = []
     for pk, status, color, reason, assessed_on in current:
-        if assessed_on is not None and assessed_on > as_of:
-            continue
         a = results[pk]
-        new = (a.status.value, a.color.value, a.reason, as_of)
+        if assessed_on is not None and assessed_on > a.as_of:
+            continue
+        new = (a.status.value, a.color.value, a.reason, a.as_of)
         if new != (status, color, reason, assessed_on):
             rows.append((*new, pk))
     if rows:  # executemany of one small UPDATE: far cheaper than bulk_update's CASE per column

@@ -42,10 +42,24 @@ def add_user(username: str, role: str, *, unit: str | None = None, password: str
         user = User.objects.create_user(username=username, password=password,
                                         is_staff=role == Role.OFFICE)
         Profile.objects.create(user=user, role=role, unit=unit_obj)
+        if role == Role.OFFICE:
+            user.groups.add(office_group())
         record(actor, actor_name, "users.add", user,
                after={"username": username, "role": role.value, "unit": unit_obj.name if unit_obj else None},
                summary=f"新建用户 {username}({role.label})")
     return user, password
+
+
+OFFICE_APPS = ("ledger", "people", "supervision", "bulletins", "auth")
+
+
+def office_group():
+    """The admin rights of the supervision office: every model of duban's apps, and accounts."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="督查室")
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=OFFICE_APPS))
+    return group
 
 
 def login_blocked(username: str, address: str) -> bool:

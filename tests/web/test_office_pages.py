@@ -240,7 +240,7 @@ def test_a_leader_posts_an_instruction_that_is_audited_and_shown(client, ledger)
     entry = AuditEntry.objects.get(action="comment.add")
     assert entry.task == fourteen and entry.actor == leader and "批示" in entry.summary
     html = client.get(f"/tasks/{fourteen.pk}/").content.decode()
-    assert "请加快消防站建设进度" in html and "comment.add" in html and "市领导" in html
+    assert "请加快消防站建设进度" in html and "发表意见" in html and "市领导" in html
 
 
 @pytest.mark.parametrize("text, message", [("   ", "不能为空"), ("字" * 2001, "不能超过2000字")])

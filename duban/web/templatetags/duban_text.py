@@ -1,0 +1,42 @@
+"""Words for pages: source positions and audit actions said in Chinese."""
+import re
+
+from django import template
+
+register = template.Library()
+
+_WHERE = [
+    (re.compile(r"^page (\d+) table (\d+) row (\d+)$"), r"第\1页 表\2 第\3行"),
+    (re.compile(r"^page (\d+) line (\d+)$"), r"第\1页 第\2行"),
+    (re.compile(r"^table (\d+) row (\d+)$"), r"表\1 第\2行"),
+    (re.compile(r"^sheet (.+) row (\d+)$"), r"工作表“\1” 第\2行"),
+    (re.compile(r"^paragraph (\d+)$"), r"第\1段"),
+    (re.compile(r"^line (\d+)$"), r"第\1行"),
+    (re.compile(r"^document$"), "全文"),
+]
+
+ACTIONS = {
+    "import": "导入文档", "progress.add": "记录进展", "progress.submit": "提交进展", "progress.approve": "审核通过",
+    "progress.return": "退回进展", "progress.revise": "修改进展", "comment.add": "发表意见", "users.add": "新建用户",
+    "units.merge": "合并单位", "case.open": "立项督办", "case.assign": "交办", "case.acknowledge": "签收",
+    "case.start": "开始办理", "case.feedback": "反馈", "case.accept": "复核通过", "case.return": "退回重办",
+    "case.close": "办结销号", "case.comment": "意见", "problem.raise": "反映问题", "problem.assign": "指定协调人",
+    "problem.coordinate": "协调", "problem.resolve": "解决", "problem.confirm": "确认", "problem.dismiss": "不予受理",
+    "case.files": "上传佐证材料", "case.urge": "催办", "case.reopen": "重新办理",
+    "problem.reopen": "重新协调", "change.request": "申请调整", "change.approve": "批准调整",
+    "change.reject": "驳回调整", "bulletin.create": "编制通报",
+    "bulletin.approve": "审定通报", "bulletin.publish": "发布通报",
+}
+
+
+@register.filter
+def where_zh(where: str) -> str:
+    for pattern, words in _WHERE:
+        if pattern.match(where or ""):
+            return pattern.sub(words, where)
+    return where
+
+
+@register.filter
+def action_zh(action: str) -> str:
+    return ACTIONS.get(action, action)
