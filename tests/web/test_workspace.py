@@ -179,7 +179,10 @@ def test_the_office_approves_and_a_second_approval_with_the_old_version_conflict
     report.refresh_from_db()
     task3.refresh_from_db()
     assert (report.state, report.version) == ("approved", 2)
-    assert task3.assessed_on == timezone.localdate() and task3.status
+    # reassessed now; a past year's plan is judged as it stood at its year's end
+    from duban.ledger.assessment import judged_on
+
+    assert task3.assessed_on == judged_on(task3.plan.year, timezone.localdate()) and task3.status
     again = office.post(f"/unit/reviews/{report.pk}/", {"action": "approve", "version": "1"})
     assert again.status_code == 409 and "该进展已被他人修改,请刷新后重试" in text(again)
     assert AuditEntry.objects.filter(action="progress.approve").count() == 1
