@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from duban import assess as A
+from duban.ledger.version import bump_ledger_version
 from duban.ledger.models import Checkpoint, Indicator, Milestone, Observation, ProgressReport, StatusChange, Task
 
 COUNTED_STATES = (ProgressReport.State.APPROVED,)  # only reviewed reports count
@@ -129,6 +130,7 @@ def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
         with connection.cursor() as cur:
             cur.executemany(f"UPDATE {table} SET status = %s, status_color = %s, status_reason = %s, "
                             f"assessed_on = %s WHERE id = %s", rows)
+        bump_ledger_version()
 
 
 def reassess(task_ids: list[int], as_of: date, policy: A.Policy = A.POLICY) -> None:

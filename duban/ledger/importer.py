@@ -23,6 +23,7 @@ from duban.ledger.audit import record
 from duban.ledger.genre import city_of, genre_of
 from duban.ledger.models import Finding, Observation, Plan, ProgressReport, SourceDocument, Task
 from duban.ledger.sync import TaskSync, plan_numbers
+from duban.ledger.version import bump_ledger_version
 from duban.ledger.matching import Candidate, best_indicator, best_task
 
 
@@ -91,6 +92,7 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
                                           for entry in _task_data(extraction, number).get("progress") or [])
         _store_findings(extraction, src, summary, tasks_by_number)
         record(actor, actor_name, "import", src, after=_counts(summary), summary=summary.line())
+        bump_ledger_version()
     return summary
 
 

@@ -8,6 +8,7 @@ from duban.errors import DubanError
 from duban.ledger.audit import record
 from duban.ledger.models import Responsibility, Unit, UnitAlias
 from duban.ledger.unitnames import unit_key, unit_kind
+from duban.ledger.version import bump_ledger_version
 
 
 def find_unit(name: str) -> Unit | None:
@@ -63,6 +64,7 @@ def merge_units(keep: Unit, absorb: Unit, *, actor=None, actor_name: str = "syst
         absorb.aliases.update(unit=keep)
         UnitAlias.objects.get_or_create(name=absorb.name, defaults={"unit": keep})
         absorb.delete()
+        bump_ledger_version()
         record(actor, actor_name, "units.merge", keep, before=before,
                after={"keep": keep.name, "aliases": list(keep.aliases.values_list("name", flat=True))},
                summary=f"合并单位:{before['absorb']} → {keep.name}")

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from duban import assess as A
 from duban.assess_format import fmt_number
-from duban.ledger.models import AuditEntry, Plan, Responsibility, StatusChange, Task, Unit
+from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
 from duban.web.charts import color_bar
 
 COLORS = ("red", "yellow", "green", "grey")
@@ -220,18 +220,18 @@ class Summary:
 
 
 def ledger_stamp(history: str) -> str:
-    """Names the ledger's present state as far as two more index lookups can: the history stamp, the
-    latest audited write (every action is audited: imports, reports, reviews) and the latest task."""
-    audit = AuditEntry.objects.order_by("-id").values_list("id", "at").first()
+    """Names the ledger's present state: the history stamp, the ledger version (bumped when a task's
+    stored status, the tasks or the units change — not by a submitted report) and the latest task."""
+    from duban.ledger.version import ledger_version
+
     task = Task.objects.aggregate(last=Max("id"))["last"]
-    return f"{history}:{audit[0] if audit else 0}@{audit[1].timestamp() if audit else 0}:{task}"
+    return f"{history}:{ledger_version()}:{task}"
 
 
 def cached(kind: str, scope: Scope, stamp: str | None, compute):
     """For an earlier date: what the history says, cached per scope and history stamp. For today:
-    the stored status, cached per scope and ledger stamp for a few seconds — any status change or
-    audited write is seen at once; only an unaudited re-assessment that changes a colour or a reason
-    but no status can go unseen, for at most LIVE_TIMEOUT seconds."""
+    the stored status, cached per scope and ledger stamp for a few seconds — a status change, an
+    import or a unit merge is seen at once (in another server process: within LIVE_TIMEOUT seconds)."""
     stamp = history_stamp() if stamp is None else stamp
     if not scope.historical:
         stamp = ledger_stamp(stamp)
