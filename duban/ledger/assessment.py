@@ -83,8 +83,9 @@ def assess_plans(plan_ids: list[int], as_of: date, policy: A.Policy = A.POLICY, 
 
 
 def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> int:
-    """Store a StatusChange for each task and indicator whose status differs from the last one
-    recorded on or before `as_of`. Returns how many were stored."""
+    """Store a StatusChange for each task whose status differs from the last one recorded on or before
+    `as_of`; with a task's change (after its first assessment), each of its indicators whose status
+    differs from its last record. Returns how many were stored."""
     task_ids = list(results)
     last: dict[tuple[int, int | None], tuple[date, str]] = {}
     for row in (StatusChange.objects.filter(task_id__in=task_ids, as_of__lte=as_of)
@@ -97,10 +98,13 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
 
     new = []
     for task_id, a in results.items():  # each at its own date (a past plan: its year's end)
-        if changed((task_id, None), a.as_of, a.status.value):
-            new.append(StatusChange(task_id=task_id, as_of=a.as_of, status=a.status.value, color=a.color.value,
-                                    reason=a.reason))
-        for ia in a.indicators:
+        if not changed((task_id, None), a.as_of, a.status.value):
+            continue
+        new.append(StatusChange(task_id=task_id, as_of=a.as_of, status=a.status.value, color=a.color.value,
+                                reason=a.reason))
+        if (task_id, None) not in last:
+            continue  # a first assessment: the task's row (whose reason names the worst indicator) is the start
+        for ia in a.indicators:  # what moved the task: its indicators whose status changed
             if changed((task_id, int(ia.key)), a.as_of, ia.status.value):
                 new.append(StatusChange(task_id=task_id, indicator_id=int(ia.key), as_of=a.as_of,
                                         status=ia.status.value, color=ia.status.color.value, reason=ia.reason))
