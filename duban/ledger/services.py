@@ -59,11 +59,25 @@ def get_task(plan: Plan, number: str) -> Task:
     return task
 
 
+def indicator_ref(indicator: Indicator) -> str:
+    """How a form names one indicator exactly, even when two share a printed name: `#<id>`."""
+    return f"#{indicator.pk}"
+
+
 def find_indicator(task: Task, metric: str, unit: str | None) -> Indicator:
+    """The task's indicator a value is for: by `#<id>`, by its exact name, or by a similar name."""
     indicators = list(task.indicators.all())
+    if metric.startswith("#") and metric[1:].isdigit():
+        found = next((i for i in indicators if i.pk == int(metric[1:])), None)
+        if found is None:
+            raise InvalidInput(f"第{task.number}项任务没有编号为{metric}的指标")
+        return found
     exact = [i for i in indicators if i.metric == metric]
     if len(exact) == 1:
         return exact[0]
+    if len(exact) > 1:
+        names = "、".join(f"#{i.pk}({i.target:g}{i.unit})" for i in exact)
+        raise InvalidInput(f"第{task.number}项任务有{len(exact)}个指标都叫“{metric}”,请用编号指明:{names}")
     scored = sorted(((similarity(metric, i.metric), i) for i in indicators
                      if unit is None or lexicon().unit_name(i.unit) == unit), key=lambda s: s[0], reverse=True)
     if scored and scored[0][0] >= 0.5 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.1):

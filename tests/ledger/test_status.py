@@ -104,3 +104,15 @@ def test_merging_two_spellings_of_one_unit(seeds):
     assert AuditEntry.objects.filter(action="units.merge").exists()
     with pytest.raises(DubanError):
         merge_units(supplier, supplier)
+
+
+def test_two_indicators_with_one_name_are_told_apart_by_number(seeds):
+    """2023 task 11 prints two percentages without their own names; a value names one by its number."""
+    import_file(seed(seeds, "000"))
+    task = get_task(get_plan("000_2ed4cef8df3e0b07.txt"), "11")
+    same = [i for i in task.indicators.all() if list(task.indicators.filter(metric=i.metric)) != [i]]
+    assert len(same) >= 2
+    with pytest.raises(DubanError, match="请用编号指明"):
+        record_progress(None, task, date(2023, 6, 30), [(same[0].metric, "70%")])
+    report = record_progress(None, task, date(2023, 6, 30), [(f"#{same[1].pk}", "70%")])
+    assert report.observations.get().indicator == same[1]

@@ -11,6 +11,7 @@ from django import forms
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.models import Indicator, Observation, ProgressReport, Task
+from duban.ledger.services import indicator_ref
 from duban.ledger.workflow import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_FILES, evidence_problems, validate_progress
 
 QUALIFIER_SIGNS = {">=": "≥", "<=": "≤", "~": "约", "=": ""}
@@ -110,7 +111,7 @@ class ProgressForm(forms.Form):
             cleaned[name] = raw
             if raw:
                 try:  # the one validator, one value at a time, so the message stands beside its field
-                    validate_progress(self.task, date(year, 1, 1), [(ind.metric, raw)], "-")
+                    validate_progress(self.task, date(year, 1, 1), [(indicator_ref(ind), raw)], "-")
                 except DubanError as e:
                     self.add_error(name, e.message)
         if not self.errors and not self.values() and not (cleaned.get("text") or "").strip():
@@ -118,5 +119,5 @@ class ProgressForm(forms.Form):
         return cleaned
 
     def values(self) -> list[tuple[str, str]]:
-        return [(ind.metric, self.cleaned_data[name]) for ind, name in zip(self.indicators, self.indicator_fields)
+        return [(indicator_ref(ind), self.cleaned_data[name]) for ind, name in zip(self.indicators, self.indicator_fields)
                 if self.cleaned_data.get(name)]
