@@ -151,6 +151,22 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_remind(args) -> int:
+    """The daily run (cron): urge cases whose feedback is due or late, and reassess every plan."""
+    _ledger()
+    from datetime import date
+
+    from duban.ledger.assessment import assess_plans
+    from duban.ledger.models import Plan
+    from duban.supervision.services.reminders import run_reminders
+
+    today = args.date or date.today()
+    print(run_reminders(today).line())
+    judged = assess_plans(list(Plan.objects.values_list("pk", flat=True)), today)
+    print(f"已评估 {judged} 项任务(截至 {today})")
+    return 0
+
+
 def _cmd_init(args) -> int:
     """First start on a machine: the documents imported, an office account (its password shown
     once), every plan assessed as of today. Safe to run again: nothing is done twice."""
@@ -274,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     xp.add_argument("--format", choices=["xlsx"], default="xlsx")
     xp.add_argument("-o", "--output", required=True)
     xp.set_defaults(run=_cmd_export)
+
+    rm = sub.add_parser("remind", help="每日运行:督办件到期催办、逾期报领导,并重新评估全部任务(可放入 cron)")
+    rm.add_argument("--date", type=_date, help="按哪一天运行(默认今天)")
+    rm.set_defaults(run=_cmd_remind)
 
     it = sub.add_parser("init", help="首次启动:导入文档(默认为示例计划)、创建督查室账号、评估全部任务")
     it.add_argument("files", nargs="*")
