@@ -1,7 +1,10 @@
 """What an uploaded evidence file may be (progress evidence, a case's feedback files): one rule."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import PurePath
+
+from django.core.files.storage import default_storage
 
 from duban.ledger.services import InvalidInput
 
@@ -33,3 +36,31 @@ def check_uploads(files, *, already: int = 0) -> list:
     if problems:
         raise InvalidInput(";".join(problems))
     return list(files or ())
+
+
+def store_uploads(make_row, uploads: list, stored: list[str]) -> list:
+    """Each file saved under a name of its own hash (the original name stays in the row that
+    `make_row(name=, size=, sha256=, content_type=)` builds); `stored` collects the paths written
+    so that a rolled-back transaction can remove them (`discard`)."""
+    out = []
+    for f in uploads:
+        digest = hashlib.sha256()
+        for chunk in f.chunks():
+            digest.update(chunk)
+        f.seek(0)
+        name = PurePath(f.name).name
+        row = make_row(name=name[:255], size=f.size, sha256=digest.hexdigest(),
+                       content_type=(getattr(f, "content_type", "") or "")[:100])
+        row.file.save(digest.hexdigest()[:32] + PurePath(name).suffix.lower(), f, save=False)
+        stored.append(row.file.name)
+        row.save()
+        out.append(row)
+    return out
+
+
+def discard(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            pass

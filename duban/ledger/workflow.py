@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import PurePath
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -29,6 +27,7 @@ from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
 from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
 from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES  # noqa: F401
 from duban.ledger.uploads import check_uploads as _check_evidence
+from duban.ledger.uploads import discard, store_uploads
 from duban.ledger.uploads import upload_problems as evidence_problems  # noqa: F401
 from duban.people.models import Role
 from duban.people.roles import can_import, can_report, can_review, require, role_of, unit_of
@@ -208,30 +207,10 @@ def _observe(report: ProgressReport, rows: list[tuple[Indicator, float]]) -> Non
 
 
 def _store_evidence(report: ProgressReport, uploads: list, stored: list[str]) -> list[Evidence]:
-    """Each file under a name of its own hash (the original name is kept in the row); `stored`
-    collects the paths written so a rolled-back transaction can remove them."""
-    out = []
-    for f in uploads:
-        digest = hashlib.sha256()
-        for chunk in f.chunks():
-            digest.update(chunk)
-        f.seek(0)
-        name = PurePath(f.name).name
-        ev = Evidence(report=report, name=name[:255], size=f.size, sha256=digest.hexdigest(),
-                      content_type=(getattr(f, "content_type", "") or "")[:100])
-        ev.file.save(digest.hexdigest()[:32] + PurePath(name).suffix.lower(), f, save=False)
-        stored.append(ev.file.name)
-        ev.save()
-        out.append(ev)
-    return out
+    return store_uploads(lambda **kw: Evidence(report=report, **kw), uploads, stored)
 
 
-def _discard(paths: list[str]) -> None:
-    for path in paths:
-        try:
-            default_storage.delete(path)
-        except OSError:
-            pass
+_discard = discard
 
 
 def _describe(report: ProgressReport, rows, evidence) -> dict:
