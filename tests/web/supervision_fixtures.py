@@ -2,42 +2,12 @@
 so task 14 (AED 300台; 开工建设10处城镇消防站 — 3 started) lags; the people who work on it.
 
 Import the fixtures into a test module: `from tests.web.supervision_fixtures import *`."""
-from datetime import date
-
 import pytest
 
-from tests.conftest import seed
-
-PW = "duban-test-password-1"
-ASSESSED = date(2024, 11, 30)
+# The same ledger, files and hashes as the supervision service tests: one definition.
+from tests.supervision.conftest import ASSESSED, PW, plan2024, quick, task14  # noqa: F401
 
 __all__ = ["PW", "ASSESSED", "quick", "plan2024", "task14", "people", "signed_in", "page_text"]
-
-
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    """Files in the test's own folder; quick password hashes."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def plan2024(seeds):
-    from duban.ledger.assessment import assess_plan
-    from duban.ledger.importer import import_file
-    from duban.ledger.models import Plan
-
-    import_file(seed(seeds, "002"))
-    plan = Plan.objects.get(year=2024)
-    assess_plan(plan.pk, ASSESSED)
-    return plan
-
-
-@pytest.fixture
-def task14(plan2024):
-    from duban.ledger.models import Task
-
-    return Task.objects.get(plan=plan2024, number="14")
 
 
 @pytest.fixture
