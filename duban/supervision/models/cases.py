@@ -4,6 +4,7 @@ from django.db import models
 
 from duban.ledger.models import Comment, Task, Unit
 from duban.supervision import rules
+from duban.supervision.models.steps import Step
 
 
 class Case(models.Model):
@@ -59,7 +60,7 @@ class Case(models.Model):
         return f"/cases/{self.number}/"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Step):
     """One step of a case: a state change, a leader's comment or a 催办; who, when, from, to, note."""
 
     class Kind(models.TextChoices):
@@ -72,14 +73,8 @@ class CaseEvent(models.Model):
     action = models.CharField("操作", max_length=20, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="case_events", verbose_name="操作人")
-    actor_name = models.CharField("操作人名称", max_length=150)
-    on = models.DateField("日期")
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(Step.Meta):
         verbose_name = verbose_name_plural = "督办件流转记录"
         ordering = ["case", "id"]
 

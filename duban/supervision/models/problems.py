@@ -4,6 +4,7 @@ from django.db import models
 
 from duban.ledger.models import Task
 from duban.supervision import rules
+from duban.supervision.models.steps import Step
 
 
 class Problem(models.Model):
@@ -41,21 +42,15 @@ class Problem(models.Model):
         return f"/problems/{self.pk}/"
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(Step):
     """One step of a problem's handling: who, when, from, to, note."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events", verbose_name="问题")
     action = models.CharField("操作", max_length=20)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="problem_events", verbose_name="操作人")
-    actor_name = models.CharField("操作人名称", max_length=150)
-    on = models.DateField("日期")
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(Step.Meta):
         verbose_name = verbose_name_plural = "问题处理记录"
         ordering = ["problem", "id"]
 
