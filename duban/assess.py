@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from duban.assess_format import done_phrase, due_soon_phrase, fmt_date, fmt_number, fmt_percent, overdue_phrase
+from duban.assess_format import (
+    done_phrase,
+    due_soon_phrase,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    overdue_phrase,
+    to_precision,
+)
 from duban.errors import DubanError
 
 # ---------------------------------------------------------------- input
@@ -178,6 +186,10 @@ class IndicatorAssessment:
     reason: str
     forecast: float | None
     as_of_actual: date | None  # the date of the report `actual` comes from
+    reported: bool = True  # False: no usable report by as_of (无数据, 未报送)
+    owed: bool = False  # unreported although enough of it is due that a report was owed
+
+
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,12 @@ class TaskAssessment:
     indicators: tuple[IndicatorAssessment, ...]
     overdue: tuple[Milestone, ...]
     due_soon: tuple[Milestone, ...]
+    done_milestones: tuple[str, ...] = ()  # keys of the milestones done by as_of
+
+    @property
+    def unreported(self) -> int:
+        """How many of the task's indicators have no reported data (未报送)."""
+        return sum(1 for i in self.indicators if not i.reported)
 
 # ---------------------------------------------------------------- planning
 
@@ -314,29 +332,36 @@ def _grade(ratio: float | None, value: float, goal: float, lower: bool, policy: 
 def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
                      policy: Policy = POLICY) -> IndicatorAssessment:
     planned = planned_by(indicator, as_of, start, end)
+    if indicator.accumulates:  # 应达9处, not 9.15处: a count of things is planned in whole things
+        planned = to_precision(planned, indicator.unit)
     found = actual(indicator, as_of)
+    owed = False
     if found is None:
-        status, ratio, reason = _judge_unreported(indicator, planned, as_of, start, end, policy)
+        status, ratio, reason, owed = _judge_unreported(indicator, planned, as_of, start, end, policy)
     else:
         status, ratio, reason = _judge_reported(indicator, planned, found, as_of, start, end, policy)
     return IndicatorAssessment(
         indicator.key, indicator.metric, indicator.unit, indicator.target, planned,
         None if found is None else found.value, ratio, status, reason,
-        forecast(indicator, start, end, as_of), None if found is None else found.as_of)
+        to_precision(forecast(indicator, start, end, as_of), indicator.unit), None if found is None else found.as_of,
+        reported=found is not None, owed=owed)
 
 
 def _judge_unreported(ind: Indicator, planned: float | None, as_of: date, start: date, end: date,
                       policy: Policy):
+    """An indicator nobody reported on is 无数据 (未报送), never a judged status: the task counts it and
+    is judged on what was reported. `owed` says whether enough of it was due that a report was owed."""
     year = start.year
     if ind.accumulates:
         share = planned / ind.target if ind.target > 0 else (1.0 if planned > 0 else 0.0)
         if share < policy.not_started_after or planned <= 0:
-            return Status.NO_DATA, None, f"尚无进展数据,序时进度未达目标的{fmt_percent(policy.not_started_after)},暂不评价"
+            return (Status.NO_DATA, None,
+                    f"尚无进展数据,序时进度未达目标的{fmt_percent(policy.not_started_after)},暂不评价", False)
     elif planned is None or not (as_of >= end or any(c.due <= as_of for c in ind.checkpoints)):
         # A level is owed a report only once a checkpoint or the end has passed.
-        return Status.NO_DATA, None, "尚无进展数据,也无到期节点,暂不评价"
+        return Status.NO_DATA, None, "尚无进展数据,也无到期节点,暂不评价", False
     goal = _goal_words(ind, planned)
-    return Status.NOT_STARTED, None, f"截至{fmt_date(as_of, year)}{goal},尚无进展数据,未开始"
+    return Status.NO_DATA, None, f"截至{fmt_date(as_of, year)}{goal},未报送", True
 
 
 def _goal_words(ind: Indicator, goal: float) -> str:
@@ -348,7 +373,9 @@ def _judge_reported(ind, planned, found, as_of, start, end, policy):
     year, lower, value = start.year, ind.lower_is_better, found.value
     seen = f"实际{fmt_number(value, ind.unit)}(截至{fmt_date(found.as_of, year)})"
     met_target = _meets(value, ind.target, lower)
-    if met_target and (ind.accumulates or as_of >= end):
+    # An accumulation, or a level to reach (签约率达到75%), is done once reached; a ceiling (控制在2%以内)
+    # must hold all year, so it is done only at the end.
+    if met_target and (ind.accumulates or as_of >= end or not lower):
         return Status.DONE, _ratio(value, ind.target, lower), done_phrase(value, ind.target, ind.unit, lower)
     if met_target:  # a level within its target before the end: fine, confirmed at the end
         return (Status.ON_TRACK, _ratio(value, ind.target, lower),
@@ -387,21 +414,34 @@ def _reached(ind: Indicator | None, due: date, as_of: date, start: date, end: da
     return found is not None and goal is not None and _meets(found.value, goal, ind.lower_is_better)
 
 
-def assess(task: TaskSnapshot, as_of: date, policy: Policy = POLICY) -> TaskAssessment:
+def done_milestones(task: TaskSnapshot, as_of: date) -> set[str]:
+    """The keys of the milestones done by as_of: marked done, or with all checkpoints met; when the
+    last step is done, the steps before it are done too (the work they led to is finished)."""
+    ordered = sorted(task.milestones, key=lambda m: m.due)
+    done = {m.key for m in ordered if milestone_done(m, task, as_of)}
+    if ordered and ordered[-1].key in done:
+        return {m.key for m in ordered}
+    return done
+
+
+def assess(task: TaskSnapshot, as_of: date, policy: Policy = POLICY, *, closed: bool = False) -> TaskAssessment:
+    """`closed`: the plan's period is over (a past plan judged as of its end): a step not done by then
+    is late, with no grace days and nothing 即将到期."""
     start, end = task_period(task)
     results = tuple(assess_indicator(i, as_of, start, end, policy) for i in task.indicators)
+    done = done_milestones(task, as_of)
     if results and all(r.status is Status.DONE for r in results):
         # Every quantity is in: the task is done, and its remaining steps are not chased.
         return TaskAssessment(task.key, task.number, as_of, Status.DONE, Status.DONE.color,
-                              _all_done_words(results), results, (), ())
+                              _all_done_words(results), results, (), (), tuple(sorted(done)))
     overdue, due_soon = [], []
     grace, warn = timedelta(days=policy.overdue_grace_days), timedelta(days=policy.warn_days)
     for m in sorted(task.milestones, key=lambda m: m.due):
-        if milestone_done(m, task, as_of):
+        if m.key in done:
             continue
-        if as_of > m.due + grace:
+        if as_of > m.due + grace or (closed and m.due <= as_of):
             overdue.append(m)
-        elif m.due <= as_of + warn:
+        elif m.due <= as_of + warn and not closed:
             due_soon.append(m)
     if overdue:  # the earliest late step is the worst thing to name
         first = overdue[0]
@@ -409,13 +449,13 @@ def assess(task: TaskSnapshot, as_of: date, policy: Policy = POLICY) -> TaskAsse
     elif results:
         status, reason = _worst_indicator(results)
     else:
-        status, reason = _milestones_only(task, as_of)
+        status, reason = _milestones_only(task, as_of, done)
     color = status.color
     if due_soon and color.rank < Color.YELLOW.rank:  # a step about to fall due: warn now
         soon = due_soon[0]
         color, reason = Color.YELLOW, f"{reason};{due_soon_phrase(soon.due, soon.text, as_of, task.year)}"
     return TaskAssessment(task.key, task.number, as_of, status, color, reason, results,
-                          tuple(overdue), tuple(due_soon))
+                          tuple(overdue), tuple(due_soon), tuple(sorted(done)))
 
 
 def _all_done_words(results: tuple[IndicatorAssessment, ...]) -> str:
@@ -426,20 +466,27 @@ def _all_done_words(results: tuple[IndicatorAssessment, ...]) -> str:
 
 def _worst_indicator(results: tuple[IndicatorAssessment, ...]) -> tuple[Status, str]:
     # The most severe status; among equals the lowest ratio; then the plan's order. Indicators with
-    # nothing to judge yet (a subsidy standard with no report) never mask the judged ones.
-    judged = tuple(r for r in results if r.status is not Status.NO_DATA) or results
+    # nothing to judge (no report: 未报送) never mask the judged ones; the reason counts them.
+    judged = tuple(r for r in results if r.status is not Status.NO_DATA)
+    unreported = [r for r in results if not r.reported]
+    missing = f";{len(unreported)}项指标未报送" if unreported else ""
+    if not judged:
+        owed = [r for r in unreported if r.owed]
+        if owed:  # nothing reported although something was due: the task has not started
+            first = owed[0]
+            return Status.NOT_STARTED, f"{len(unreported)}项指标均未报送,{first.metric}{first.reason.rsplit(',', 1)[0]},未开始"
+        return Status.NO_DATA, results[0].reason if len(results) == 1 else f"{len(results)}项指标暂无可评价数据"
     worst = min(judged, key=lambda r: (-r.status.severity, math.inf if r.ratio is None else r.ratio))
     if worst.status is Status.DONE:  # all judged ones done, some not judgeable yet: not complete
-        waiting = len(results) - len(judged)
-        return Status.ON_TRACK, f"{len(judged)}项指标已完成年度目标,其余{waiting}项暂无可评价数据"
-    return worst.status, f"{worst.metric}:{worst.reason}"
+        return Status.ON_TRACK, f"{len(judged)}项指标已完成年度目标,其余{len(results) - len(judged)}项暂无可评价数据"
+    return worst.status, f"{worst.metric}:{worst.reason}{missing}"
 
 
-def _milestones_only(task: TaskSnapshot, as_of: date) -> tuple[Status, str]:
+def _milestones_only(task: TaskSnapshot, as_of: date, done_keys: set[str]) -> tuple[Status, str]:
     ms = task.milestones
     if not ms:
         return Status.NO_DATA, "无可评价的指标和时间节点"
-    done = [m for m in ms if milestone_done(m, task, as_of)]
+    done = [m for m in ms if m.key in done_keys]
     if len(done) == len(ms):
         return Status.DONE, f"全部{len(ms)}个时间节点均已完成"
     if done:  # the rest are not due yet (or still in their grace days): nothing is late

@@ -15,6 +15,22 @@ _SCALES = ((100_000_000, "亿"), (10_000, "万"))
 # "3月底前," / "12月31日前," / "年底前," at the head of a milestone: the reason already names the date.
 _DEADLINE_HEAD = re.compile(r"^\s*(\d{1,2}月(底|末|上旬|中旬|下旬|\d{1,2}日)?|年底|年内)前?[,,、:: ]*")
 _LABEL_MAX = 24
+# Units of continuous quantities (lengths, areas, money, energy, ratios): anything else is a count of
+# things (所, 处, 个, 台, 人 …), whose planned and forecast values are whole numbers.
+_CONTINUOUS = re.compile(r"^(万|亿|千|百)|^(%|‰|百分点|个百分点|平方公里|平方千米|平方米|平米|㎡|立方米|公顷|公里|千米|米|亩|"
+                         r"千瓦时|千瓦|兆瓦|吨|标准箱|TEU|元|美元|平方)$")
+
+
+def counted(unit: str) -> bool:
+    """Whether a unit counts things (所, 处, 台): 9.15处 is not a quantity anyone can build."""
+    return bool(unit) and not _CONTINUOUS.search(unit)
+
+
+def to_precision(x: float | None, unit: str) -> float | None:
+    """A computed (planned, forecast) value to the unit's precision: whole things, else two decimals."""
+    if x is None or not math.isfinite(x):
+        return x
+    return float(math.floor(x + 0.5)) if counted(unit) else round(x, 2)
 
 
 def plain(x: float, decimals: int = 2) -> str:

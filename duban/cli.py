@@ -37,7 +37,7 @@ def _cmd_import(args) -> int:
             done = int(30 * (n - 1) / total)
             print(f"\r[{'#' * done}{'.' * (30 - done)}] {n - 1}/{total}", end="", file=sys.stderr, flush=True)
         try:
-            summary = import_file(path, actor_name=args.actor, year=args.year)
+            summary = import_file(path, actor_name=args.actor, year=args.year, today=_today())
         except DubanError as e:  # one bad file: its import is undone, the others go on
             failed += 1
             print(f"{'' if not sys.stderr.isatty() else chr(13)}duban: {e.message}", file=sys.stderr)
@@ -48,6 +48,13 @@ def _cmd_import(args) -> int:
         for change in summary.changes:
             print(f"  {change}")
     return 2 if failed else 0
+
+
+def _today():
+    """The date a command acts on: the machine's local date (the domain takes it as a parameter)."""
+    from datetime import date
+
+    return date.today()
 
 
 def _date(text: str):
@@ -83,7 +90,7 @@ def _cmd_progress_add(args) -> int:
             raise DubanError(f"--value 应写作 指标=数值(如 城镇新增就业=15万),而不是“{item}”")
         values.append((metric, amount))
     task = get_task(get_plan(args.plan), args.task)
-    rep = record_progress(None, task, args.as_of, values, args.text or "", actor_name=args.actor)
+    rep = record_progress(None, task, args.as_of, values, args.text or "", actor_name=args.actor, today=_today())
     print(f"已记录:《{task.plan}》第{task.number}项 截至{rep.as_of} "
           + "、".join(f"{o.metric} {o.value:g}{o.unit}" for o in rep.observations.all()))
     return 0

@@ -68,7 +68,8 @@ def test_2024_task_14_aed_done_fire_stations_seriously_behind():
     assert by_key["aed"].status is Status.DONE
     assert by_key["aed"].reason == "已完成年度目标(345台/300台,115%)"
     assert by_key["fire"].status is Status.SERIOUSLY_BEHIND
-    assert by_key["fire"].planned == pytest.approx(9.15, abs=0.06)
+    assert by_key["fire"].planned == 9  # 9.15处 planned by the curve: a count of stations is whole
+    assert "应达9处" in by_key["fire"].reason and "9.15" not in by_key["fire"].reason
     assert a.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND) and a.color is Color.RED
     assert "消防站" in a.reason
 
@@ -114,7 +115,7 @@ def test_a_missed_ceiling_names_the_limit():
 
 @pytest.mark.parametrize("value, as_of, status", [
     (50, D(2023, 5, 31), Status.NO_DATA),  # no checkpoint due yet: not judged
-    (80, D(2023, 5, 31), Status.ON_TRACK),  # already meets the target
+    (80, D(2023, 5, 31), Status.DONE),  # a level to reach (签约率达到75%) is done once reached
     (50, D(2023, 7, 31), Status.BEHIND),  # 50/60
     (30, D(2023, 7, 31), Status.SERIOUSLY_BEHIND),
     (70, D(2023, 7, 31), Status.ON_TRACK),  # a rate is never 超序
@@ -133,7 +134,36 @@ def test_no_report_is_no_data_early_and_not_started_later():
     assert assess(task(jobs), D(2023, 1, 20)).status is Status.NO_DATA  # 序时进度 < 10% of the target
     late = assess(task(jobs), D(2023, 6, 30))
     assert late.status is Status.NOT_STARTED and late.color is Color.YELLOW
-    assert "17万人" in late.reason and "尚无进展数据" in late.reason
+    assert "17万人" in late.reason and "未报送" in late.reason
+    (ind,) = late.indicators
+    assert (ind.status, ind.reported, ind.owed, late.unreported) == (Status.NO_DATA, False, True, 1)
+
+
+def test_an_unreported_indicator_is_no_data_and_counted_not_a_not_started_task():
+    done = Indicator("jobs", "城镇新增就业", "人", 350000, qualifier=">=",
+                     observations=(Observation(D(2024, 11, 30), 366100),))
+    standard = Indicator("aid", "托位补助", "元", 500)
+    a = assess(task(done, standard, year=2024), D(2024, 11, 30))
+    assert {i.key: i.status for i in a.indicators} == {"jobs": Status.DONE, "aid": Status.NO_DATA}
+    assert a.status is not Status.NOT_STARTED and a.unreported == 1
+    assert "1项" in a.reason and "暂无可评价数据" in a.reason
+
+
+def test_a_ceiling_met_before_the_end_waits_for_the_end():
+    ceiling = Indicator("c", "投诉率", "%", 2, qualifier="<=", higher_is_better=False, cumulative=False,
+                        observations=(Observation(D(2023, 6, 30), 1.5),))
+    assert assess(task(ceiling), D(2023, 6, 30)).status is Status.ON_TRACK
+    assert assess(task(ceiling), D(2023, 12, 31)).status is Status.DONE
+
+
+def test_forecasts_of_counted_things_are_whole():
+    ind = Indicator("p", "新增充电桩", "台", 500, observations=(Observation(D(2024, 3, 31), 91),
+                                                               Observation(D(2024, 6, 30), 188)))
+    (ia,) = assess(task(ind, year=2024), D(2024, 6, 30)).indicators
+    assert ia.forecast == int(ia.forecast)
+    money = Indicator("m", "投资", "万元", 500, observations=(Observation(D(2024, 6, 30), 188.123),))
+    (im,) = assess(task(money, year=2024), D(2024, 6, 30)).indicators
+    assert im.forecast == round(im.forecast, 2)
 
 
 def test_a_task_with_nothing_to_judge_has_no_data():
@@ -364,3 +394,21 @@ def test_an_indicator_with_nothing_to_judge_does_not_mask_the_judged_ones():
     a = assess(TaskSnapshot("t3", "3", 2024, indicators=(places, subsidy)), date(2024, 11, 30))
     assert a.indicators[0].status is Status.DONE and a.indicators[1].status is Status.NO_DATA
     assert a.status is Status.ON_TRACK and "1项指标已完成年度目标" in a.reason
+
+
+def test_the_last_step_done_means_the_earlier_steps_are_done():
+    first = Milestone("design", D(2023, 3, 31), "完成设计")
+    last = Milestone("open", D(2023, 10, 31), "建成投用", done_on=D(2023, 10, 20))
+    a = assess(task(milestones=[first, last]), D(2023, 11, 5))
+    assert a.status is Status.DONE and a.overdue == ()
+    assert set(a.done_milestones) == {"design", "open"}
+    unmarked = assess(task(milestones=[first, Milestone("open", D(2023, 10, 31), "建成投用")]), D(2023, 11, 5))
+    assert unmarked.status is Status.OVERDUE
+
+
+def test_a_closed_plan_has_no_due_soon_steps_and_a_step_due_at_the_end_is_late():
+    year_end = Milestone("end", D(2023, 12, 31), "年底前全部建成")
+    open_plan = assess(task(milestones=[year_end]), D(2023, 12, 31))
+    assert open_plan.due_soon and open_plan.status is not Status.OVERDUE
+    closed = assess(task(milestones=[year_end]), D(2023, 12, 31), closed=True)
+    assert closed.due_soon == () and closed.status is Status.OVERDUE and "即将" not in closed.reason

@@ -11,8 +11,15 @@ from datetime import date
 
 from duban import assess as A
 from duban.bulletins import summary
-from duban.ledger.assessment import COUNTED_STATES, snapshots
-from duban.ledger.models import Indicator, Observation, Plan, ProgressReport, Responsibility, Task
+from duban.ledger.assessment import COUNTED_STATES, assess_tasks
+from duban.ledger.models import (
+    Indicator,
+    Observation,
+    Plan,
+    ProgressReport,
+    Responsibility,
+    Task,
+)
 
 SCHEMA = "duban.bulletin/1"
 
@@ -29,12 +36,12 @@ def collect_snapshot(plan: Plan, as_of: date, *, number: int = 0, previous: dict
     """Everything a bulletin of `plan` as of `as_of` says. `previous` is the previous bulletin's
     snapshot (for what changed since); `issued_on` defaults to `as_of` (the date is a parameter)."""
     tasks = list(Task.objects.filter(plan=plan).select_related("plan", "section").order_by("order", "pk"))
-    judged = {pk: A.assess(snap, as_of) for pk, snap in snapshots(tasks, as_of=as_of).items()}
+    judged = assess_tasks(tasks, as_of)  # the one judgement (problems included), as the dashboard's
     units = _units([t.pk for t in tasks])
     latest = _latest_values([t.pk for t in tasks], as_of)
     reports = _latest_reports([t.pk for t in tasks], as_of)
     indicators = defaultdict(list)
-    for ind in Indicator.objects.filter(task__plan=plan).order_by("task_id", "order", "pk"):
+    for ind in Indicator.objects.filter(task__plan=plan, tracked=True).order_by("task_id", "order", "pk"):
         indicators[ind.task_id].append(ind)
     rows = []
     for t in tasks:
@@ -44,7 +51,7 @@ def collect_snapshot(plan: Plan, as_of: date, *, number: int = 0, previous: dict
             "id": t.pk, "number": t.number, "section": t.section.title if t.section else "",
             "title": t.title, "content": t.content,
             "lead_units": units[t.pk]["lead"], "co_units": units[t.pk]["co"],
-            "status": a.status.value, "color": a.color.value, "reason": a.reason,
+            "status": a.status.value, "color": a.color.value, "reason": a.reason, "unreported": a.unreported,
             "indicators": [_indicator(i, latest.get(i.pk), by_key.get(str(i.pk))) for i in indicators[t.pk]],
             "report": reports.get(t.pk),
         })

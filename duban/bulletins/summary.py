@@ -2,8 +2,9 @@
 what changed since the previous bulletin. Pure: plain data in, plain data out."""
 from __future__ import annotations
 
+from duban import ranking as R
 from duban.assess import Status
-from duban.bulletins.words import GROUPS, POINTS, group_of
+from duban.bulletins.words import GROUPS, group_of
 
 
 def counts(tasks: list[dict]) -> dict:
@@ -21,29 +22,22 @@ def lagging(tasks: list[dict]) -> list[dict]:
 
 
 def ranking(tasks: list[dict]) -> list[dict]:
-    """Per lead unit: tasks led, how many are done / on track / lagging / without data, and a score
-    (the mean of its judged tasks' points); the best score first, then the most tasks, then the name."""
+    """Per lead unit: tasks led, how many are done / on track / lagging / without data, and its score
+    and rank by the one formula (`duban.ranking`) that the /units/ page uses too."""
     by_unit: dict[str, dict] = {}
-    points: dict[str, list[int]] = {}
+    statuses: dict[str, dict[str, int]] = {}
     for t in tasks:
-        status = Status.parse(t["status"])
         for unit in t["lead_units"]:
             row = by_unit.setdefault(unit, {"unit": unit, "led": 0, "done": 0, "on_track": 0, "lagging": 0,
                                             "no_data": 0})
             row["led"] += 1
             row[group_of(t["status"])] += 1
-            if status in POINTS:
-                points.setdefault(unit, []).append(POINTS[status])
+            counts = statuses.setdefault(unit, {})
+            counts[t["status"]] = counts.get(t["status"], 0) + 1
     for unit, row in by_unit.items():
-        judged = points.get(unit)
-        row["score"] = round(sum(judged) / len(judged), 1) if judged else None
-    ordered = sorted(by_unit.values(), key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["led"], r["unit"]))
-    rank, last = 0, None
-    for i, row in enumerate(ordered, 1):  # equal scores share a rank (1, 2, 2, 4)
-        if row["score"] != last or row["score"] is None:
-            rank, last = i, row["score"]
-        row["rank"] = rank if row["score"] is not None else None
-    return ordered
+        row["score"] = R.score(statuses[unit])
+    return R.rank(by_unit.values(), score_of=lambda r: r["score"], led_of=lambda r: r["led"],
+                  name_of=lambda r: r["unit"], set_rank=lambda r, n: r.__setitem__("rank", n))
 
 
 def changes(previous: dict | None, tasks: list[dict]) -> dict | None:

@@ -11,6 +11,7 @@ from datetime import date
 from duban.assess import Status
 from duban.assess_format import fmt_number, plain
 from duban.extract.dates import month_end
+from duban.ranking import POINTS, SCORING_NOTE  # noqa: F401 - re-exported for the renderers
 
 # 进展顺利 = on track or ahead; 滞后 = every judged status short of the plan.
 DONE = (Status.DONE,)
@@ -20,11 +21,7 @@ NO_DATA = (Status.NO_DATA,)
 
 GROUPS = {"done": DONE, "on_track": ON_TRACK, "lagging": LAGGING, "no_data": NO_DATA}
 
-# A unit's score: the mean of its judged tasks' points (tasks without data are not counted).
-POINTS = {Status.DONE: 100, Status.AHEAD: 100, Status.ON_TRACK: 90, Status.BEHIND: 60,
-          Status.NOT_STARTED: 40, Status.SERIOUSLY_BEHIND: 30, Status.OVERDUE: 0}
-SCORING_NOTE = ("得分为牵头任务得分的平均值:已完成、超序时进度100分,达序时进度90分,滞后60分,"
-                "未开始40分,严重滞后30分,逾期0分;暂无可评价数据的任务不计分。")
+# A unit's score: one formula for the bulletins and the /units/ page, in duban.ranking (POINTS, SCORING_NOTE).
 
 QUALIFIER_AFTER = {">=": "以上", "<=": "以内", "~": "左右"}
 

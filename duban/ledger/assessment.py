@@ -3,15 +3,33 @@ and each change of status stored as history (bulletins and trends read it, never
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
 
 from duban import assess as A
+from duban.ledger.models import (
+    Checkpoint,
+    Indicator,
+    Milestone,
+    Observation,
+    ProgressReport,
+    StatusChange,
+    Task,
+)
 from duban.ledger.version import bump_ledger_version
-from duban.ledger.models import Checkpoint, Indicator, Milestone, Observation, ProgressReport, StatusChange, Task
 
 COUNTED_STATES = (ProgressReport.State.APPROVED,)  # only reviewed reports count
+
+# Inputs of the assessment that apps above the ledger provide (the supervision app's problem pressure):
+# each takes (results, as_of) and returns them adjusted. Apps register theirs in `ready()`, so the
+# ledger imports nothing above it and every caller of `assess_tasks` gets the same judgement.
+_ADJUSTMENTS: dict[str, Callable[[dict[int, A.TaskAssessment], date], dict[int, A.TaskAssessment]]] = {}
+
+
+def register_adjustment(name: str, adjust) -> None:
+    _ADJUSTMENTS[name] = adjust
 
 
 def snapshots(tasks: list[Task], *, as_of: date | None = None) -> dict[int, A.TaskSnapshot]:
@@ -32,7 +50,7 @@ def snapshots(tasks: list[Task], *, as_of: date | None = None) -> dict[int, A.Ta
         observations[ind_id].append(A.Observation(when, value, percent))
     indicators = defaultdict(list)
     for pk, task_id, metric, unit, target, qualifier, higher, cumulative in (
-            Indicator.objects.filter(task_id__in=ids).order_by("task_id", "order", "pk").values_list(
+            Indicator.objects.filter(task_id__in=ids, tracked=True).order_by("task_id", "order", "pk").values_list(
                 "pk", "task_id", "metric", "unit", "target", "qualifier", "higher_is_better", "cumulative")):
         indicators[task_id].append(A.Indicator(
             key=str(pk), metric=metric, unit=unit, target=target, qualifier=qualifier, higher_is_better=higher,
@@ -54,12 +72,14 @@ def judged_on(year: int, as_of: date) -> date:
 
 
 def assess_tasks(tasks: list[Task], as_of: date, policy: A.Policy = A.POLICY) -> dict[int, A.TaskAssessment]:
+    """The one judgement of tasks as of a date: what every page, the portal, the API, the bulletins and
+    the exports show. A past plan is judged as of its year's end, as a closed period."""
     snaps = snapshots(tasks, as_of=as_of)
-    results = {pk: A.assess(snap, judged_on(snap.year, as_of), policy) for pk, snap in snaps.items()}
-    # An unresolved or repeated problem raises a task's status (the supervision app's rule).
-    from duban.supervision.services.problems import apply_problem_pressure
-
-    return apply_problem_pressure(results, as_of)
+    results = {pk: A.assess(snap, judged_on(snap.year, as_of), policy, closed=as_of > date(snap.year, 12, 31))
+               for pk, snap in snaps.items()}
+    for adjust in _ADJUSTMENTS.values():  # e.g. an unresolved or repeated problem raises a task's status
+        results = adjust(results, as_of)
+    return results
 
 
 def assess_plan(plan_id: int, as_of: date, policy: A.Policy = A.POLICY, *, record: bool = True

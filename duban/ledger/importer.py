@@ -15,16 +15,25 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from duban.errors import UnreadableDocument
 from duban.extract.pipeline import extract_document
 from duban.extract.readers import MAX_BYTES, read_bytes
+from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
 from duban.ledger.genre import city_of, genre_of
-from duban.ledger.models import Finding, Observation, Plan, ProgressReport, SourceDocument, Task
+from duban.ledger.matching import Candidate, best_indicator, best_task
+from duban.ledger.models import (
+    Finding,
+    Observation,
+    Plan,
+    ProgressReport,
+    SourceDocument,
+    Task,
+)
 from duban.ledger.sync import TaskSync, plan_numbers
 from duban.ledger.version import bump_ledger_version
-from duban.ledger.matching import Candidate, best_indicator, best_task
 
 
 @dataclass
@@ -50,7 +59,8 @@ class ImportSummary:
                 f"{self.milestones}个时间节点, {self.progress_values}个进展数值, {self.findings}条待核实")
 
 
-def import_file(path: str | Path, *, actor=None, actor_name: str = "cli", year: int | None = None) -> ImportSummary:
+def import_file(path: str | Path, *, actor=None, actor_name: str = "cli", year: int | None = None,
+                today: date | None = None) -> ImportSummary:
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -59,10 +69,11 @@ def import_file(path: str | Path, *, actor=None, actor_name: str = "cli", year: 
     if size > MAX_BYTES:
         raise UnreadableDocument(path.name, f"文件过大({size / 1e6:.1f} MB),上限为 {MAX_BYTES // 2**20} MB",
                                  code="too_large")
-    return import_bytes(path.read_bytes(), path.name, actor=actor, actor_name=actor_name, year=year)
+    return import_bytes(path.read_bytes(), path.name, actor=actor, actor_name=actor_name, year=year, today=today)
 
 
-def import_bytes(data: bytes, name: str, *, actor=None, actor_name: str = "cli", year: int | None = None) -> ImportSummary:
+def import_bytes(data: bytes, name: str, *, actor=None, actor_name: str = "cli", year: int | None = None,
+                 today: date | None = None) -> ImportSummary:
     sha = hashlib.sha256(data).hexdigest()
     if SourceDocument.objects.filter(sha256=sha).exists():
         return ImportSummary(source=name, outcome="unchanged")
@@ -70,12 +81,14 @@ def import_bytes(data: bytes, name: str, *, actor=None, actor_name: str = "cli",
     extraction = extract_document(document, year=year).as_json()
     preamble = "\n".join(b.text for b in document.lines()[:30])
     return store_extraction(extraction, data=data, fmt=document.format, actor=actor, actor_name=actor_name,
-                            context_text=preamble)
+                            context_text=preamble, today=today)
 
 
 def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, actor_name: str = "cli",
-                     context_text: str = "") -> ImportSummary:
-    """Store an extraction (possibly corrected by a person) with its source bytes, in one transaction."""
+                     context_text: str = "", today: date | None = None) -> ImportSummary:
+    """Store an extraction (possibly corrected by a person) with its source bytes, in one transaction,
+    and reassess the plan's tasks as of `today` (the caller's date; the local date when not given), so
+    the stored statuses are current the moment the import is done."""
     sha = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         src = SourceDocument.objects.create(
@@ -92,6 +105,9 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
                                           for entry in _task_data(extraction, number).get("progress") or [])
         _store_findings(extraction, src, summary, tasks_by_number)
         record(actor, actor_name, "import", src, after=_counts(summary), summary=summary.line())
+        if summary.plan_id is not None:
+            reassess(list(Task.objects.filter(plan_id=summary.plan_id).values_list("pk", flat=True)),
+                     today or timezone.localdate())
         bump_ledger_version()
     return summary
 

@@ -14,7 +14,8 @@ from duban.ledger.units import get_unit
 
 
 def status_rows(*, as_of: date, year: int | None = None, plan=None, unit: str | None = None,
-                status: str | None = None, policy: A.Policy = A.POLICY, record: bool = True) -> list[dict]:
+                status: str | None = None, policy: A.Policy = A.POLICY, record: bool = False) -> list[dict]:
+    """Read only by default: `duban status` writes nothing (the writes keep the stored status current)."""
     tasks = Task.objects.select_related("plan").order_by("plan__year", "plan_id", "order")
     if year:
         tasks = tasks.filter(plan__year=year)
@@ -39,7 +40,9 @@ def status_rows(*, as_of: date, year: int | None = None, plan=None, unit: str | 
             "status": a.status.value, "status_code": a.status.code, "color": a.color.value, "reason": a.reason,
             "indicators": [{"metric": i.metric, "unit": i.unit, "target": i.target, "planned": _r(i.planned),
                             "actual": i.actual, "ratio": _r(i.ratio), "status": i.status.value,
-                            "reason": i.reason, "forecast": _r(i.forecast)} for i in a.indicators],
+                            "reason": i.reason, "forecast": _r(i.forecast), "reported": i.reported}
+                           for i in a.indicators],
+            "unreported": a.unreported,
         })
     return rows
 

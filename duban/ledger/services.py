@@ -12,7 +12,15 @@ from duban.errors import DubanError
 from duban.extract.lexicon import lexicon
 from duban.ledger.audit import record
 from duban.ledger.matching import similarity
-from duban.ledger.models import Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
+from duban.ledger.models import (
+    Indicator,
+    Observation,
+    Plan,
+    ProgressReport,
+    SourceDocument,
+    Task,
+)
+from duban.ledger.version import bump_ledger_version
 
 _AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万)?\s*(\S*)\s*$")
 _SCALE = {"万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万亿": 1e12, None: 1}
@@ -87,12 +95,16 @@ def find_indicator(task: Task, metric: str, unit: str | None) -> Indicator:
 
 
 def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]], text: str = "", *,
-                    actor_name: str = "cli", state: str = ProgressReport.State.APPROVED) -> ProgressReport:
-    """A progress report of `task` as of a date, with a value per named indicator.
+                    actor_name: str = "cli", state: str = ProgressReport.State.APPROVED,
+                    today: date | None = None) -> ProgressReport:
+    """A progress report of `task` as of a date, with a value per named indicator; an approved one is
+    counted at once: the task is reassessed as of `today` (the report's date when not given).
 
     Refused, with nothing written: a date outside the plan year, an indicator the task does not
     have, a unit other than the indicator's, a negative or absurd value."""
-    from duban.ledger.workflow import validate_progress  # one validator for the CLI, the pages and the API
+    from duban.ledger.workflow import (
+        validate_progress,  # one validator for the CLI, the pages and the API
+    )
 
     rows = validate_progress(task, as_of, values, text)
     with transaction.atomic():
@@ -106,4 +118,9 @@ def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]
         record(actor, actor_name, "progress.add", report, task=task,
                after={"as_of": as_of, "text": text, "values": {i.metric: v for i, v in rows}, "state": state},
                summary=f"第{task.number}项 截至{as_of} 进展:" + "、".join(f"{i.metric}{v:g}{i.unit}" for i, v in rows))
+        if state == ProgressReport.State.APPROVED:
+            from duban.ledger.assessment import reassess
+
+            reassess([task.pk], today or as_of)
+        bump_ledger_version()
     return report

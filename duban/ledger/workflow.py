@@ -254,7 +254,8 @@ def extraction_problems(extraction) -> list[str]:
     return problems
 
 
-def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_text: str | None = None):
+def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_text: str | None = None,
+                   today: date | None = None):
     """Store a previewed (possibly corrected) extraction with its source bytes; returns the ImportSummary.
     A document imported before is not stored twice (outcome `unchanged`)."""
     from duban.ledger.importer import ImportSummary, store_extraction
@@ -272,7 +273,7 @@ def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_te
         context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
     try:
         return store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
-                                context_text=context_text)
+                                context_text=context_text, today=today)
     except IntegrityError:
         if SourceDocument.objects.filter(sha256=sha).exists():  # stored meanwhile by another request
             return ImportSummary(source=extraction["source"], outcome="unchanged")

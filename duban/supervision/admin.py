@@ -1,22 +1,16 @@
-"""The Django admin for the supervision, in Chinese: for looking things up and correcting by hand.
+"""The Django admin for the supervision, in Chinese: for looking things up, read-only.
 
-The history (流转记录, 处理记录, 催办记录) and public clues are read-only here: they are written by
-the services, with audit entries, and a hand edit would make them disagree with the audit trail.
+Cases, problems, change requests and their histories are written by the services, with audit entries
+and reassessment; a hand edit would make them disagree with the audit trail.
 """
 from django.contrib import admin
 
+from duban.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from duban.supervision import models as m
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyInline(ReadOnlyTabularInline):
+    pass
 
 
 class CaseEventInline(ReadOnlyInline):
@@ -38,7 +32,7 @@ class UrgeInline(ReadOnlyInline):
 
 
 @admin.register(m.Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ["number", "title", "source", "lead_unit", "deadline", "state", "opened_on"]
     list_filter = ["state", "source", "year"]
     search_fields = ["number", "title", "reason", "lead_unit__name"]
@@ -49,7 +43,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Urge)
-class UrgeAdmin(admin.ModelAdmin):
+class UrgeAdmin(ReadOnlyAdmin):
     list_display = ["case", "level", "deadline", "created", "escalated_to_leaders"]
     list_filter = ["level", "escalated_to_leaders"]
     search_fields = ["case__number", "case__title"]
@@ -59,7 +53,7 @@ class UrgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "text", "created", "read_at"]
     list_filter = ["kind", "created"]
     search_fields = ["user__username", "text"]
@@ -73,7 +67,7 @@ class ProblemEventInline(ReadOnlyInline):
 
 
 @admin.register(m.Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(ReadOnlyAdmin):
     list_display = ["id", "task", "source", "text", "state", "coordinator", "found_on", "resolved_on"]
     list_filter = ["state", "source"]
     search_fields = ["text", "task__title", "task__content"]
@@ -83,7 +77,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyAdmin):
     list_display = ["id", "task", "kind", "subject", "original_display", "requested_display", "unit", "state",
                     "requested_on"]
     list_filter = ["state", "kind"]
@@ -101,7 +95,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Clue)
-class ClueAdmin(admin.ModelAdmin):
+class ClueAdmin(ReadOnlyAdmin):
     list_display = ["code", "task", "text", "submitted_at"]
     search_fields = ["code", "text"]
     readonly_fields = ["code", "task", "problem", "text", "contact", "ip_hash", "submitted_at"]

@@ -6,3 +6,9 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
     verbose_name = "督查督办"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from duban.ledger.assessment import register_adjustment
+        from duban.supervision.services.problems import apply_problem_pressure
+
+        register_adjustment("problem_pressure", apply_problem_pressure)

@@ -17,12 +17,28 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import (Case, CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery,
-                              TextField, Value, When, Window)
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.safestring import mark_safe
 
 from duban import assess as A
+from duban import ranking as R
 from duban.assess_format import fmt_number
 from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
 from duban.web.charts import color_bar
@@ -318,27 +334,14 @@ def _unit_rows(values: QuerySet, totals: dict[int, int] | None = None) -> list[d
         rows.append({"id": unit_id, "name": names.get(unit_id, ""), "counts": c,
                      "done": c.statuses.get(A.Status.DONE.value, 0), "on_track": c.in_statuses(ON_TRACK),
                      "behind": c.in_statuses(BEHIND), "overdue": c.statuses.get(A.Status.OVERDUE.value, 0),
-                     "lagging": c.in_statuses(LAGGING), "score": round(100 * c.green_share, 1)})
+                     "lagging": c.in_statuses(LAGGING), "score": R.score(c.statuses)})
     return rows
-
-
-def _yellow_share(r: dict) -> float:
-    c = r["counts"]
-    return round(c.colors["yellow"] / c.total, 3) if c.total else 0.0
 
 
 def ranked_units(rows: list[dict]) -> list[dict]:
-    """By score (share of tasks green); ties broken by fewer red, then a smaller share yellow.
-    Units equal on all three share a rank."""
-    rows = sorted(rows, key=lambda r: (-r["score"], r["counts"].colors["red"], _yellow_share(r), -r["counts"].total,
-                                       r["name"]))
-    rank, previous = 0, None
-    for i, r in enumerate(rows, start=1):
-        key = (r["score"], r["counts"].colors["red"], _yellow_share(r))
-        if key != previous:
-            rank, previous = i, key
-        r["rank"] = rank
-    return rows
+    """By the one ranking formula (`duban.ranking`, stated on the page and in the bulletins)."""
+    return R.rank(rows, score_of=lambda r: r["score"], led_of=lambda r: r["counts"].total,
+                  name_of=lambda r: r["name"], set_rank=lambda r, n: r.__setitem__("rank", n))
 
 
 def most_lagging_units(rows: list[dict], limit: int = TOP_UNITS) -> list[dict]:

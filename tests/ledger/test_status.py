@@ -48,7 +48,7 @@ def test_assessing_stores_status_changes_once(seeds):
     assert stored >= plan.tasks.count()
     assess_plan(plan.pk, date(2024, 11, 30))
     assert StatusChange.objects.count() == stored  # nothing changed, nothing new
-    fourteen = StatusChange.objects.get(task__number="14", task__plan=plan, indicator=None)
+    fourteen = StatusChange.objects.get(task__number="14", task__plan=plan, indicator=None, as_of=date(2024, 11, 30))
     assert fourteen.status in ("滞后", "严重滞后") and fourteen.color in ("yellow", "red")
 
 

@@ -25,7 +25,7 @@ def plan2024(seeds):
     from duban.ledger.importer import import_file
     from duban.ledger.models import Plan
 
-    import_file(seed(seeds, "002"))
+    import_file(seed(seeds, "002"), today=ASSESSED)
     plan = Plan.objects.get(year=2024)
     assess_plan(plan.pk, ASSESSED)
     return plan

@@ -88,8 +88,20 @@ def test_dismissed_problems_do_not_press(people, task14):
     assert problem.state == "dismissed" and problem_pressure(task14, date(2024, 12, 31)) is None
 
 
+def _on_track_task(plan):
+    """A health task on track on 30 November (built, not read from a seed)."""
+    from duban.ledger.assessment import reassess
+    from tests.builders import make_report, make_task
+
+    task = make_task(plan, "99", lead="市卫生健康委", indicators=[("家庭医生随访", 1000, "人")])
+    make_report(task, date(2024, 11, 30), {"家庭医生随访": 920})
+    reassess([task.pk], date(2024, 11, 30))
+    task.refresh_from_db()
+    return task
+
+
 def test_an_unresolved_problem_of_more_than_30_days_makes_the_task_lag(people, plan2024):
-    task4 = Task.objects.get(plan=plan2024, number="4")  # 家庭医生签约: on track on 30 November
+    task4 = _on_track_task(plan2024)
     assert task4.status == "达序时进度"
     problem = raise_problem(people["health"], task4, "部分社区签约服务未落实随访", today=date(2024, 10, 20))
     assert problem_pressure(task4, date(2024, 11, 19)) is None  # 30 days
@@ -102,7 +114,7 @@ def test_an_unresolved_problem_of_more_than_30_days_makes_the_task_lag(people, p
 
 
 def test_a_repeated_problem_makes_the_task_lag_in_the_assessment(people, plan2024):
-    task4 = Task.objects.get(plan=plan2024, number="4")
+    task4 = _on_track_task(plan2024)
     raise_problem(people["health"], task4, "签约率统计口径不一", today=date(2024, 9, 10))
     raise_problem(people["office"], task4, "签约率统计口径仍不一", today=date(2024, 11, 28))
     assert "90天内反映问题2次" in task_pressure(task4, date(2024, 11, 30)).reason

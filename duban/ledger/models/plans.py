@@ -45,6 +45,14 @@ class Section(models.Model):
         return self.title
 
 
+class CurrentTasks(models.Manager):
+    """The tasks of the plans as they stand: a task a new version of its document no longer has is
+    retired (kept with all it carries, never deleted) and leaves every list, count and bulletin."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_on__isnull=True)
+
+
 class Task(models.Model):
     """A numbered item of a plan (事项 / 任务 / 实事 / 攻坚事项)."""
 
@@ -64,9 +72,18 @@ class Task(models.Model):
     status_color = models.CharField("状态颜色", max_length=10, blank=True)
     status_reason = models.TextField("状态原因", blank=True)
     assessed_on = models.DateField("评估日期", null=True, blank=True)
+    retired_on = models.DateField("撤销日期", null=True, blank=True,
+                                  help_text="新版本文档不再包含该任务的日期;撤销的任务保留全部记录")
+    # The office's corrections: {field: {"value": corrected, "document": what the document said}}; a new
+    # version of the document keeps them and lists where it disagrees.
+    corrected = models.JSONField("人工更正", default=dict, blank=True)
+
+    objects = CurrentTasks()
+    everything = models.Manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "任务"
+        base_manager_name = "everything"
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_per_plan")]
 
@@ -118,6 +135,9 @@ class Indicator(models.Model):
     cumulative = models.BooleanField("累计值", default=True, help_text="累计完成量;比率类指标(如签约率)为否")
     implied = models.BooleanField("由节点推出", default=False,
                                   help_text="任务内容未列出、由时间节点中的数量推出的指标,目标为最后节点的要求")
+    tracked = models.BooleanField("纳入评价", default=True,
+                                  help_text="否:文档中的数字不是要跟踪的指标(如补助标准),不参与评价")
+    corrected = models.JSONField("人工更正", default=dict, blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
 
     class Meta:
@@ -135,6 +155,8 @@ class Milestone(models.Model):
     due = models.DateField("截止日期", null=True, blank=True)
     text = models.TextField("节点内容", blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
+    done_evidence = models.TextField("完成依据", blank=True)
+    corrected = models.JSONField("人工更正", default=dict, blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
 
     class Meta:

@@ -24,6 +24,8 @@ class ProgressReport(models.Model):
     review_note = models.TextField("审核意见", blank=True)
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
+    # Milestones the report says are done (ids); the office's approval marks them done as of `as_of`.
+    milestones_done = models.JSONField("报告完成的节点", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "进展报告"

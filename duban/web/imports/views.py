@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.assess_format import fmt_number
@@ -135,7 +136,7 @@ def confirm(request, token: str):
             else meta["extraction"]
         return _render_preview(request, token, data, meta, shown, problems, request.POST, status=400)
     try:
-        summary = confirm_import(request.user, extraction, data, meta["format"])
+        summary = confirm_import(request.user, extraction, data, meta["format"], today=timezone.localdate())
     except DubanError as e:
         if e.code == "forbidden":
             raise

@@ -1,5 +1,5 @@
 """单位排名: each lead unit's scorecard — tasks it leads, how many done, on track, behind, overdue —
-and a score (share of its tasks green; ties broken by fewer red)."""
+and a score and rank by the one formula the bulletins use (`duban.ranking`)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 
 from duban.ledger.models import Responsibility, Unit
+from duban.ranking import SCORING_NOTE
 from duban.web import queries as Q
 from duban.web.office.access import office_page, query_without, today
 from duban.web.office.dashboard import scope_choices
@@ -19,7 +20,7 @@ def unit_ranking(request):
     scope = Q.make_scope(request.GET, today())
     rows = Q.ranked_units(Q.unit_counts(scope))
     return render(request, "web/office/units.html", {
-        "scope": scope, "rows": rows, **scope_choices(scope),
+        "scope": scope, "rows": rows, "scoring_note": SCORING_NOTE, **scope_choices(scope),
     })
 
 
