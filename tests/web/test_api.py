@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport, Task, Unit
+from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport, StatusChange, Task, Unit
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from tests.conftest import seed
@@ -25,8 +25,8 @@ EMPLOYMENT = [{"metric": "城镇新增就业", "amount": "15万"}]
 
 @pytest.fixture
 def ledger(seeds):
-    import_file(seed(seeds, "000"))
-    import_file(seed(seeds, "002"))
+    import_file(seed(seeds, "000"), today=date(2024, 11, 30))
+    import_file(seed(seeds, "002"), today=date(2024, 11, 30))
     return {"2023": Plan.objects.get(year=2023), "2024": Plan.objects.get(year=2024)}
 
 
@@ -348,6 +348,7 @@ def test_a_returned_report_carries_the_reason(ledger, people):
 
 def test_assessments_live_for_a_plan_and_stored_without_one(ledger, people):
     api = as_(people, "leader")
+    stored_before = (StatusChange.objects.count(), list(Task.objects.values_list("status", "assessed_on")))
     live = api.get("/api/assessments", plan=ledger["2024"].pk, as_of="2024-11-30").json()
     assert live["live"] and live["as_of"] == "2024-11-30" and len(live["items"]) == 15
     first = next(i for i in live["items"] if i["number"] == "1")
@@ -355,7 +356,7 @@ def test_assessments_live_for_a_plan_and_stored_without_one(ledger, people):
     assert {i["metric"] for i in first["indicators"]} >= {"城镇新增就业"}
     fourteen = next(i for i in live["items"] if i["number"] == "14")
     assert fourteen["status_code"] in ("behind", "seriously_behind") and "消防站" in fourteen["reason"]
-    assert not Task.objects.exclude(status="").exists()  # a GET stores nothing
+    assert (StatusChange.objects.count(), list(Task.objects.values_list("status", "assessed_on"))) == stored_before
 
     assess_plan(ledger["2024"].pk, date(2024, 11, 30))
     stored = api.get("/api/assessments").json()
