@@ -1,7 +1,6 @@
-"""One error family for the whole system: a stable code and a message in Chinese.
-
-Each edge translates it once: the CLI prints `duban: <message>` and exits 2, the API
-answers {"error": {"code", "message"}}, pages render the message.
+"""One error family for the whole system: a stable code and a message in Chinese. Every error class
+and its code live here, so each edge can translate them once: the CLI prints `duban: <message>` and
+exits 2, the API answers {"error": {"code", "message"}}, pages render the message.
 """
 
 
@@ -18,6 +17,49 @@ class DubanError(Exception):
         return self.message
 
 
+class InvalidInput(DubanError):
+    """Input that breaks a rule of the ledger: nothing was written."""
+
+    code = "invalid"
+
+
+class Forbidden(DubanError):
+    code = "forbidden"
+
+
+class NotFound(DubanError):
+    code = "not_found"
+
+
+class Unauthorized(DubanError):
+    code = "unauthorized"
+
+
+class Conflict(DubanError):
+    """Someone else changed the row meanwhile (a guarded update changed nothing)."""
+
+    code = "conflict"
+
+    def __init__(self, message: str = "该记录已被他人修改,请刷新后重试"):
+        super().__init__(message)
+
+
+class InvalidTransition(DubanError):
+    code = "invalid_transition"
+
+
+class RateLimited(DubanError):
+    code = "rate_limited"
+
+
+class BadToken(DubanError):
+    code = "invalid_token"
+
+
+class TransferError(DubanError):
+    code = "transfer"
+
+
 class UnreadableDocument(DubanError):
     """A file that cannot be read as a document: names the file and the reason."""
 
@@ -27,3 +69,11 @@ class UnreadableDocument(DubanError):
         super().__init__(f"{source}: {reason}", code=code)
         self.source = source
         self.reason = reason
+
+
+# Codes used with DubanError(…, code=…) directly, beside the classes' own codes.
+CODES = {
+    "error", "invalid", "forbidden", "not_found", "unauthorized", "conflict", "invalid_transition",
+    "rate_limited", "invalid_token", "transfer", "unreadable_document", "unknown_unit", "unknown_status",
+    "invalid_policy", "exists", "too_large",
+}

@@ -99,7 +99,7 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
         if extraction.get("kind") == "progress" and not _has_schedule(extraction):
             summary, tasks_by_number = _store_progress(extraction, src, city, genre)
         else:  # a plan, or a plan table that also carries progress columns (a ledger export)
-            summary, tasks_by_number = _store_plan(extraction, src, city, genre)
+            summary, tasks_by_number = _store_plan(extraction, src, city, genre, today or timezone.localdate())
             summary.progress_values = sum(_store_report(task, entry, src)
                                           for number, task in tasks_by_number.items()
                                           for entry in _task_data(extraction, number).get("progress") or [])
@@ -134,7 +134,7 @@ def _counts(s: ImportSummary) -> dict:
                                        "progress_values", "findings")} | {"changes": s.changes}
 
 
-def _store_plan(extraction: dict, src: SourceDocument, city: str, genre: str):
+def _store_plan(extraction: dict, src: SourceDocument, city: str, genre: str, today: date):
     year, title = extraction["year"], extraction.get("title") or ""
     plan = (Plan.objects.filter(city=city, year=year, genre=genre, title=title).first()
             or (title and Plan.objects.filter(city=city, year=year, genre=genre, title="").first()) or None)
@@ -144,14 +144,17 @@ def _store_plan(extraction: dict, src: SourceDocument, city: str, genre: str):
     else:
         plan.title, plan.source = title or plan.title, src
         plan.save()
-    sync = TaskSync(plan)
+    sync = TaskSync(plan, today)
     numbers = plan_numbers(extraction["tasks"])
     seen = []
     for order, (number, tdata) in enumerate(zip(numbers, extraction["tasks"])):
         seen.append(sync.task(number, tdata, order, with_schedule=True))
     if not created:
-        sync.remove_tasks_except(seen)
-    summary = _summary(src, "created" if created else "updated", plan, seen, sync.changes)
+        sync.retire_tasks_except(seen)
+    for task, message in sync.disagreements:  # the document against the office's corrections: for the office
+        Finding.objects.create(source=src, plan=plan, task=task, code="correction_disagrees", message=message)
+    summary = _summary(src, "created" if created else "updated", plan, seen,
+                       sync.changes + [m for _, m in sync.disagreements])
     return summary, dict(zip(numbers, seen))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
-from duban.errors import DubanError
+from duban.errors import DubanError, InvalidInput
 from duban.extract.lexicon import lexicon
 from duban.ledger.audit import record
 from duban.ledger.matching import similarity
@@ -25,10 +25,6 @@ from duban.ledger.version import bump_ledger_version
 _AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万)?\s*(\S*)\s*$")
 _SCALE = {"万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万亿": 1e12, None: 1}
 ABSURD_FACTOR = 100  # a value more than 100× the target is a typing error, not progress
-
-
-class InvalidInput(DubanError):
-    code = "invalid"
 
 
 @dataclass(frozen=True)

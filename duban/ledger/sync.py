@@ -2,6 +2,11 @@
 
 Rows are updated in place (not deleted and recreated) so that reports, observations, cases and the
 audit trail that point at a task or an indicator keep pointing at it across plan versions.
+
+What the office corrected (a row's `corrected` fields: its own edits and approved change requests)
+is kept; where the new version says something else than both the correction and the version the
+correction was made on, the disagreement is listed (`disagreements`) for the office to decide. A task
+the new version no longer has is retired with all it carries, never deleted.
 """
 from __future__ import annotations
 
@@ -45,11 +50,17 @@ def plan_numbers(tasks: list[dict]) -> list[str]:
     return [n if counts[n] == 1 else f"{n}.{i}" for i, n in enumerate(out, 1)]
 
 
+def _plain(v):
+    return v.isoformat() if isinstance(v, date) else v
+
+
 class TaskSync:
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, today: date | None = None):
         self.plan = plan
+        self.today = today or date.today()
         self.changes: list[str] = []
-        self.existing = {t.number: t for t in plan.tasks.all()}
+        self.disagreements: list[tuple[Task, str]] = []  # (task, message): the document against a correction
+        self.existing = {t.number: t for t in Task.everything.filter(plan=plan)}
         self.sections = {s.title: s for s in plan.sections.all()}
         self._units: dict[str, object] = {}  # names resolved in this import
         self._new: set[int] = set()  # tasks created now: nothing to compare with
@@ -65,6 +76,14 @@ class TaskSync:
             if self.existing:
                 self.changes.append(f"任务{number}: 新增")
         else:
+            if task.retired_on is not None:
+                task.retired_on = None
+                self.changes.append(f"任务{number}: 新版本重新列入,恢复")
+            section_title = data.get("section") or ""
+            for k in [k for k in ("content", "domain", "section") if k in (task.corrected or {})]:
+                said = section_title if k == "section" else fields[k]
+                self._keep(task, task, k, said, _FIELD_NAMES[k])
+                fields.pop(k)
             changed = [k for k, v in fields.items() if k not in ("order", "where") and getattr(task, k) != v]
             for k, v in fields.items():
                 setattr(task, k, v)
@@ -77,12 +96,27 @@ class TaskSync:
             self._milestones(task, data.get("milestones") or [])
         return task
 
-    def remove_tasks_except(self, keep: list[Task]) -> None:
+    def _keep(self, task: Task, obj, field: str, said, label: str) -> bool:
+        """A corrected field stays as corrected. When the document now says something else than the
+        version the correction was made on, and than the correction, that is listed once."""
+        lock = (obj.corrected or {}).get(field)
+        if lock is None:
+            return False
+        said = _plain(said)
+        if said != lock.get("document") and said != lock.get("value"):
+            self.disagreements.append((task, f"第{task.number}项 {label}:新版本文件为“{_shown(said)}”,"
+                                             f"督查室更正为“{_shown(lock.get('value'))}”(保留更正,请确认)"))
+            obj.corrected = dict(obj.corrected) | {field: lock | {"document": said}}
+            type(obj)._base_manager.filter(pk=obj.pk).update(corrected=obj.corrected)
+        return True
+
+    def retire_tasks_except(self, keep: list[Task]) -> None:
+        """Tasks the new version no longer has are retired, with their reports, cases and history."""
         ids = {t.pk for t in keep}
         for number, task in self.existing.items():
-            if task.pk not in ids:
-                self.changes.append(f"任务{number}: 已删除")
-                task.delete()
+            if task.pk not in ids and task.retired_on is None:
+                self.changes.append(f"任务{number}: 新版本未列入,已撤销(记录保留)")
+                Task.everything.filter(pk=task.pk).update(retired_on=self.today)
 
     def _section(self, title: str | None) -> Section | None:
         if not title:
@@ -92,6 +126,9 @@ class TaskSync:
         return self.sections[title]
 
     def _responsibilities(self, task: Task, data: dict) -> None:
+        said = {"lead": list(data.get("lead_units") or []), "co": list(data.get("co_units") or [])}
+        if task.pk not in self._new and self._keep(task, task, "units", said, "责任单位"):
+            return
         wanted: dict[int, tuple] = {}
         for role, names in ((Responsibility.Role.LEAD, data.get("lead_units") or []),
                             (Responsibility.Role.CO, data.get("co_units") or [])):
@@ -117,8 +154,10 @@ class TaskSync:
         used: set[int] = set()
         for order, q in enumerate(targets):
             match = next((i for i in current if i.pk not in used and i.metric == q["metric"] and i.unit == q["unit"]),
-                         None) or next((i for i in current if i.pk not in used and i.unit == q["unit"]
-                                        and i.order == order), None)
+                         None) or next((i for i in current if i.pk not in used
+                                        and _said(i, "metric") == q["metric"] and _said(i, "unit") == q["unit"]),
+                                       None) or next((i for i in current if i.pk not in used and i.unit == q["unit"]
+                                                      and i.order == order), None)
             values = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"],
                       "higher_is_better": q["qualifier"] != "<=", "cumulative": is_cumulative(q["metric"], q["unit"], task.content),
                       "order": order}
@@ -127,7 +166,12 @@ class TaskSync:
                 if current:
                     self.changes.append(f"任务{task.number}: 新增指标 {q['metric']} {q['value']:g}{q['unit']}")
             else:
-                if match.target != q["value"]:
+                said = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"]}
+                label = {"metric": "指标名称", "unit": "计量单位", "target": "目标", "qualifier": "限定"}
+                for k in [k for k in said if k in (match.corrected or {})]:
+                    self._keep(task, match, k, said[k], f"指标“{match.metric}”{label[k]}")
+                    values.pop(k)
+                if "target" in values and match.target != q["value"]:
                     self.changes.append(f"任务{task.number}: 指标 {q['metric']} 目标 "
                                         f"{match.target:g}→{q['value']:g}{q['unit']}")
                 for k, v in values.items():
@@ -135,9 +179,15 @@ class TaskSync:
                 match.save()
             used.add(match.pk)
         for i in current:
-            if i.pk not in used:
-                self.changes.append(f"任务{task.number}: 删除指标 {i.metric}")
-                i.delete()
+            if i.pk in used:
+                continue
+            if i.corrected:  # the office's own or corrected indicator: kept, and said once
+                if "added" not in i.corrected:
+                    self.disagreements.append((task, f"第{task.number}项 指标“{i.metric}”:新版本文件已无此指标,"
+                                                     f"督查室更正过,予以保留(请确认)"))
+                continue
+            self.changes.append(f"任务{task.number}: 删除指标 {i.metric}")
+            i.delete()
 
     def _milestones(self, task: Task, steps: list[dict]) -> None:
         current = [] if task.pk in self._new else list(task.milestones.all())
@@ -145,7 +195,17 @@ class TaskSync:
         kept: list[tuple[Milestone, dict]] = []
         for order, step in enumerate(steps):
             due = date.fromisoformat(step["due"]) if step.get("due") else None
-            match = next((m for m in current if m.pk not in used and m.due == due), None)
+            match = next((m for m in current if m.pk not in used and m.due == due), None) or next(
+                (m for m in current if m.pk not in used and _said(m, "due") == _plain(due)), None)
+            if match is not None and match.corrected:
+                self._keep(task, match, "due", due, f"{match.due}节点日期")
+                if self._keep(task, match, "text", step["text"], f"{match.due}节点内容"):
+                    if match.order != order:
+                        match.order = order
+                        match.save(update_fields=["order"])
+                    used.add(match.pk)
+                    kept.append((match, step))
+                    continue
             if match is None:
                 match = Milestone.objects.create(task=task, due=due, text=step["text"], order=order)
             elif (match.text, match.order) != (step["text"], order):
@@ -156,9 +216,16 @@ class TaskSync:
             used.add(match.pk)
             kept.append((match, step))
         for m in current:
-            if m.pk not in used:
-                self.changes.append(f"任务{task.number}: 删除节点 {m.due}")
-                m.delete()
+            if m.pk in used:
+                continue
+            if m.corrected or m.done_on:  # corrected or marked done by the office: kept
+                self.disagreements.append((task, f"第{task.number}项 {m.due}节点:新版本文件已无此节点,"
+                                                 f"督查室更正或确认完成过,予以保留(请确认)"))
+                continue
+            self.changes.append(f"任务{task.number}: 删除节点 {m.due}")
+            m.delete()
+        if any("checkpoints" in (m.corrected or {}) for m, _ in kept):
+            return  # the office set the checkpoints by hand: the document's do not replace them
         self._checkpoints(task, kept)
 
     def _checkpoints(self, task: Task, kept: list[tuple[Milestone, dict]]) -> None:
@@ -213,3 +280,14 @@ class TaskSync:
 
 
 _FIELD_NAMES = {"section": "所属部分", "title": "标题", "content": "内容", "domain": "领域"}
+
+
+def _said(obj, field: str):
+    """What the document said of a corrected field (to find the row again in a new version)."""
+    return ((obj.corrected or {}).get(field) or {}).get("document", object())
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):  # units
+        return "牵头 " + "、".join(value.get("lead") or []) + (";协办 " + "、".join(value["co"]) if value.get("co") else "")
+    return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))

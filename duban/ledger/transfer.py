@@ -45,15 +45,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from duban.errors import DubanError
+from duban.errors import DubanError, TransferError
 
 FORMAT = "duban.ledger/1"
 ACCOUNT_MODELS = ("auth.Group", settings.AUTH_USER_MODEL)
 NOT_MOVED = frozenset({"people.loginfailure"})  # short-lived throttling records, not part of the ledger
-
-
-class TransferError(DubanError):
-    code = "transfer"
 
 
 # ----------------------------------------------------------------------------------- models

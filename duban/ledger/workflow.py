@@ -17,6 +17,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from duban.errors import Conflict as BaseConflict
 from duban.errors import DubanError
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
@@ -38,9 +39,7 @@ CONFLICT_MESSAGE = "该进展已被他人修改,请刷新后重试"
 EDITABLE_STATES = (State.SUBMITTED, State.RETURNED)
 
 
-class Conflict(DubanError):
-    code = "conflict"
-
+class Conflict(BaseConflict):
     def __init__(self, message: str = CONFLICT_MESSAGE):
         super().__init__(message)
 

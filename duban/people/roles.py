@@ -6,12 +6,8 @@ the tasks its unit leads or co-operates on; the public sees approved data on the
 """
 from __future__ import annotations
 
-from duban.errors import DubanError
+from duban.errors import DubanError, Forbidden
 from duban.people.models import Role
-
-
-class Forbidden(DubanError):
-    code = "forbidden"
 
 
 def role_of(user) -> str | None:

@@ -21,11 +21,7 @@ from typing import Iterable, Protocol
 
 from duban.assess import Status
 from duban.assess_format import fmt_date
-from duban.errors import DubanError
-
-
-class InvalidTransition(DubanError):
-    code = "invalid_transition"
+from duban.errors import DubanError, InvalidTransition
 
 
 # ---------------------------------------------------------------- policy

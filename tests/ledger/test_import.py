@@ -2,11 +2,13 @@
 a new version updates in place and says what changed, progress links to its plan."""
 import json
 
+from datetime import date
+
 import pytest
 
 from duban.errors import DubanError
 from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import (AuditEntry, Indicator, Milestone, Observation, Plan, ProgressReport,
+from duban.ledger.models import (AuditEntry, Finding, Indicator, Milestone, Observation, Plan, ProgressReport,
                                  SourceDocument, Task, Unit)
 from duban.ledger.units import find_unit
 from tests.conftest import seed
@@ -104,10 +106,70 @@ def test_a_new_version_of_a_plan_updates_it_in_place_and_says_what_changed(seeds
     assert summary.outcome == "updated"
     assert "任务3: 内容已修改" in summary.changes
     assert "任务3: 指标 开工新建改扩建中小学和幼儿园 目标 30→35所" in summary.changes
-    assert "任务16: 已删除" in summary.changes
+    assert "任务16: 新版本未列入,已撤销(记录保留)" in summary.changes
     assert Task.objects.get(pk=task3.pk).indicators.get(order=0).target == 35
     assert Plan.objects.filter(year=2023, genre="practical").count() == 1
     assert SourceDocument.objects.count() == 2  # both versions are kept
+
+
+def _new_version(path, old: str, new: str, *, drop: str | None = None) -> bytes:
+    text = path.read_text("utf-8").replace(old, new)
+    if drop:
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(drop))
+    return text.encode("utf-8")
+
+
+def test_a_task_missing_from_a_new_version_is_retired_with_all_it_carries(seeds):
+    from duban.ledger.comments import add_comment
+    from duban.ledger.services import record_progress
+    from duban.people.services import add_user
+
+    path = seed(seeds, "000")
+    import_file(path, today=date(2023, 6, 30))
+    sixteen = Task.objects.get(plan__year=2023, number="16")
+    office = add_user("office", "office", password="a-long-enough-password")[0]
+    add_comment(office, sixteen, "请加快进度")
+    indicator = sixteen.indicators.first()
+    if indicator is not None:
+        record_progress(None, sixteen, date(2023, 6, 30), [(f"#{indicator.pk}", f"{indicator.target / 2:g}")])
+    reports = sixteen.reports.count()
+    summary = import_bytes(_new_version(path, "", "", drop="16\t"), path.name, today=date(2023, 7, 1))
+    assert "任务16: 新版本未列入,已撤销(记录保留)" in summary.changes
+    assert not Task.objects.filter(pk=sixteen.pk).exists()  # no longer in any list …
+    kept = Task.everything.get(pk=sixteen.pk)  # … but kept, with its comments and reports
+    assert kept.retired_on == date(2023, 7, 1)
+    assert kept.comments.count() == 1 and kept.reports.count() == reports
+    # listed again by a later version: back, with everything it had
+    import_bytes(_new_version(path, "开工新建改扩建中小学和幼儿园30所", "开工新建改扩建中小学和幼儿园31所"), path.name)
+    assert Task.objects.get(pk=sixteen.pk).comments.count() == 1
+
+
+def test_a_new_version_keeps_the_offices_corrections_and_lists_where_it_disagrees(seeds):
+    from duban.ledger.corrections import correct_indicator, correct_units
+    from duban.people.services import add_user
+
+    path = seed(seeds, "000")
+    import_file(path, today=date(2023, 6, 30))
+    office = add_user("office", "office", password="a-long-enough-password")[0]
+    task3 = Task.objects.get(plan__year=2023, number="3")
+    schools = task3.indicators.get(order=0)
+    correct_indicator(office, schools, metric="开工新建改扩建中小学和幼儿园", target="32", unit="所",
+                      qualifier=">=", tracked=True, today=date(2023, 6, 30))
+    correct_units(office, task3, leads=["市教育局"], cos=["市财政局"], today=date(2023, 6, 30))
+    entry = AuditEntry.objects.filter(action="indicator.correct").get()
+    assert entry.before["target"] == 30 and entry.after["target"] == 32 and entry.task_id == task3.pk
+    # a new version changing what the office did not touch, and the target it corrected
+    summary = import_bytes(_new_version(path, "开工新建改扩建中小学和幼儿园30所", "开工新建改扩建中小学和幼儿园35所"),
+                           path.name, today=date(2023, 7, 1))
+    schools.refresh_from_db()
+    assert schools.target == 32  # the correction stays
+    assert [r.unit.name for r in task3.responsibilities.filter(role="co")] == ["市财政局"]
+    disagreement = next(c for c in summary.changes if "新版本文件为“35”" in c)
+    assert "督查室更正为“32”" in disagreement
+    assert Finding.objects.filter(task=task3, code="correction_disagrees").count() == 1
+    again = import_bytes(_new_version(path, "开工新建改扩建中小学和幼儿园30所", "开工新建改扩建中小学和幼儿园35所。"),
+                         path.name, today=date(2023, 7, 2))
+    assert not any("新版本文件为“35”" in c for c in again.changes)  # said once, not at every import
 
 
 def test_a_failed_import_leaves_the_ledger_as_it_was(seeds, monkeypatch):

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 
 from duban.assess import Status
-from duban.errors import DubanError
+from duban.errors import Conflict, DubanError
 from duban.ledger.audit import record
 from duban.ledger.models import Comment, Task, Unit
 from duban.ledger.services import InvalidInput
@@ -31,10 +31,6 @@ from duban.supervision.services.notify import notify
 MAX_TITLE = 300
 MAX_TEXT = 5000
 Kind = Notification.Kind
-
-
-class Conflict(DubanError):
-    code = "conflict"
 
 
 # ---------------------------------------------------------------- queries

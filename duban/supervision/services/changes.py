@@ -14,6 +14,7 @@ from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
+from duban.ledger.corrections import lock
 from duban.ledger.models import Indicator, Milestone, Task
 from duban.ledger.services import InvalidInput, parse_amount
 from duban.people.models import Role
@@ -143,15 +144,21 @@ def _apply(request: ChangeRequest) -> None:
     if request.kind == ChangeRequest.Kind.TARGET:
         if request.indicator_id is None:
             raise DubanError("该指标已被删除,不能批准", code="not_found")
-        if not Indicator.objects.filter(pk=request.indicator_id, target=request.original_value).update(
-                target=request.requested_value):
+        indicator = Indicator.objects.filter(pk=request.indicator_id, target=request.original_value).first()
+        if indicator is None:
             raise Conflict("申请后该指标目标已被修改,请驳回后重新申请")
+        indicator.target = request.requested_value  # kept by a new version of the document
+        lock(indicator, "target", value=request.requested_value, document=request.original_value)
+        indicator.save(update_fields=["target", "corrected"])
         return
     if request.milestone_id is None:
         raise DubanError("该时间节点已被删除,不能批准", code="not_found")
-    same = Milestone.objects.filter(pk=request.milestone_id, due=request.original_due)
-    if not same.update(due=request.requested_due):
+    milestone = Milestone.objects.filter(pk=request.milestone_id, due=request.original_due).first()
+    if milestone is None:
         raise Conflict("申请后该节点日期已被修改,请驳回后重新申请")
+    milestone.due = request.requested_due
+    lock(milestone, "due", value=request.requested_due, document=request.original_due)
+    milestone.save(update_fields=["due", "corrected"])
 
 
 def _describe(row: ChangeRequest) -> dict:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from duban.errors import DubanError
+from duban.errors import BadToken, DubanError, RateLimited
 from duban.ledger.models import Task
 from duban.ledger.services import InvalidInput
 from duban.supervision import rules
@@ -32,14 +32,6 @@ from duban.supervision.services.problems import create_public_problem
 
 TOKEN_SALT = "duban.supervision.clue-form"
 MAX_CONTACT = 100
-
-
-class RateLimited(DubanError):
-    code = "rate_limited"
-
-
-class BadToken(DubanError):
-    code = "invalid_token"
 
 
 # ---------------------------------------------------------------- the form token

@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from duban.errors import DubanError
+from duban.errors import DubanError, NotFound, Unauthorized
 from duban.web.errors import status_of
 
 logger = logging.getLogger("duban.api")
@@ -22,14 +22,6 @@ HTTP_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 MESSAGES = {"Cannot parse request body": "请求体无法解析:须为 JSON(Content-Type: application/json)",
             "Forbidden": "没有权限执行此操作", "Too many requests.": "请求过于频繁,请稍后再试"}
-
-
-class NotFound(DubanError):
-    code = "not_found"
-
-
-class Unauthorized(DubanError):
-    code = "unauthorized"
 
 
 class BulkItemError(DubanError):
