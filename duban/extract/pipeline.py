@@ -11,6 +11,7 @@ from duban.extract.shapes import numbered, table
 from duban.extract.shapes.assemble import Context, build_task
 
 _TITLE_WORDS = re.compile(r"任务|计划|一览表|清单|台账|情况|实事|行动|方案|安排|要点|项目|进展|分工|责任|目标|通报|简报|进度")
+_OUTLINE_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、])")
 _DATE_ONLY = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _HEADING_SENTENCE = re.compile(r"^([^。,;:]{2,30})。(?=.)")
 
@@ -55,7 +56,7 @@ def _texts(doc: Document):
 def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     doc = prepare(doc)
     plan = Plan(source=doc.source)
-    lines = doc.lines()
+    lines = numbered.prepare_lines(doc.lines())
     task_table = next((tt for tt in map(table.recognise, doc.tables()) if tt), None)
     if task_table is not None:
         task_table = table.gather(task_table, doc.blocks)
@@ -74,7 +75,7 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     if task_table is not None:
         drafts = table.drafts(task_table, period, plan.year)
     elif style is not None:
-        drafts = numbered.drafts(lines, style)
+        drafts = numbered.drafts(lines, style, plan.findings)
         _titles_from_heading_sentences(drafts)
     else:
         drafts = []
@@ -116,7 +117,7 @@ def find_title(preamble: list[str]) -> str | None:
         t = close_spaces(text)
         if not 4 <= len(t) <= 80 or re.search(r"[。,;:!?]", t) or t[0] in "[【((《":
             continue
-        if _DATE_ONLY.match(t) or not _TITLE_WORDS.search(t):
+        if _DATE_ONLY.match(t) or not _TITLE_WORDS.search(t) or _OUTLINE_MARK.match(t):
             continue
         return t
     return None
@@ -128,4 +129,5 @@ def _titles_from_heading_sentences(drafts) -> None:
     heads = [_HEADING_SENTENCE.match(close_spaces(d.content)) for d in drafts]
     if len(drafts) >= 2 and sum(1 for h in heads if h) >= 0.6 * len(drafts):
         for d, h in zip(drafts, heads):
-            d.title = h.group(1) if h else None
+            if d.title is None and h:
+                d.title = h.group(1)
