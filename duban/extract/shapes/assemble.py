@@ -7,12 +7,23 @@ from datetime import date
 
 from duban.extract.dates import period_end
 from duban.extract.normalize import close_spaces
-from duban.extract.numbers import chinese_to_number, find_quantities, unexplained_numbers
+from duban.extract.numbers import Quantity, chinese_to_number, find_quantities, unexplained_numbers
 from duban.extract.plan import Finding, Progress, Task
 from duban.extract.shapes.schedule import milestones
 from duban.extract.units import Units
 
 _PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:进展情况|推进情况|完成情况|工作进展|进展|落实情况|进度情况)\s*[::]\s*")
+
+
+@dataclass(slots=True)
+class ProgressDraft:
+    """One progress cell or paragraph, before its quantities are read."""
+
+    text: str
+    as_of: date | None = None          # from a column header (1-11月推进情况) or the document
+    values: list[tuple[float, float | None]] | None = None  # bare completion figures and their percents
+    on_track: bool | None = None       # a 是否达序 / 进展状态 column
+    note: str | None = None            # a 说明 / 备注 column
 
 
 @dataclass(slots=True)
@@ -25,7 +36,7 @@ class TaskDraft:
     domain: str | None = None
     units: Units = field(default_factory=Units)
     schedule: str = ""
-    progress: list[tuple[str, date | None]] = field(default_factory=list)  # (text, as of from a column header)
+    progress: list[ProgressDraft] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -47,6 +58,24 @@ def task_number(raw: str) -> str | None:
     return str(int(value)) if value else None
 
 
+_NEXT_STEPS = re.compile(r"\s*(?:下步打算|下一步打算|下一步计划|下一步工作|存在问题)\s*[::].*$", re.S)
+
+
+def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Progress | None:
+    text = close_spaces(_NEXT_STEPS.sub("", _PROGRESS_LABEL.sub("", entry.text)))
+    if not text and entry.values is None:
+        return None
+    as_of = period_end(text, ctx.year) or entry.as_of or ctx.period_end
+    if as_of is None:
+        ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, where))
+    if entry.values is not None:  # bare completion figures: the achieved values, unit ""
+        values = [Quantity(metric=task.title or task.content[:20], value=v, unit="", qualifier="=", start=0, end=0,
+                           literal=str(v), percent=p) for v, p in entry.values]
+    else:
+        values = find_quantities(text, percents=True)
+    return Progress(as_of=as_of, text=text, values=values, on_track=entry.on_track, note=entry.note)
+
+
 def build_task(draft: TaskDraft, ctx: Context) -> Task:
     content = close_spaces(draft.content)
     task = Task(number=draft.number, content=content, where=draft.where, section=draft.section,
@@ -60,14 +89,10 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
         if unplaced:
             ctx.findings.append(Finding("no_year", "时间节点没有年份,无法确定日期(可用 --year 指定计划年度)",
                                         task.number, draft.where))
-    for text, header_as_of in draft.progress:
-        text = close_spaces(_PROGRESS_LABEL.sub("", text))
-        if not text:
-            continue
-        as_of = period_end(text, ctx.year) or header_as_of or ctx.period_end
-        if as_of is None:
-            ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, draft.where))
-        task.progress.append(Progress(as_of=as_of, text=text, values=find_quantities(text, percents=True)))
+    for entry in draft.progress:
+        progress = _progress(entry, task, ctx, draft.where)
+        if progress is not None:
+            task.progress.append(progress)
     if not task.lead_units and not task.co_units:
         ctx.findings.append(Finding("no_unit", "未找到责任单位", task.number, draft.where))
     return task

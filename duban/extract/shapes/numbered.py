@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from duban.extract.document import Line
 from duban.extract.normalize import close_spaces
 from duban.extract.plan import Finding
-from duban.extract.shapes.assemble import TaskDraft, task_number
+from duban.extract.shapes.assemble import ProgressDraft, TaskDraft, task_number
 from duban.extract.shapes.fields import split_fields
 from duban.extract.units import Units, parse_roles, strip_convention, trailing_bracket
 
@@ -256,9 +256,9 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
     has_progress = any(p.kind == "progress" for p in parts)
     for part in parts:
         if part.kind == "progress":
-            draft.progress.append((part.text, None))
+            draft.progress.append(ProgressDraft(part.text))
         elif part.kind == "tail" and not has_progress:
-            draft.progress.append((part.text, None))
+            draft.progress.append(ProgressDraft(part.text))
         elif part.kind == "schedule":
             draft.schedule += ("\n" if draft.schedule else "") + part.text
         elif part.kind == "units":
