@@ -20,7 +20,10 @@ _LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
 _DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
-_MASKS = re.compile(r"“[^”“]{0,60}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)")
+_MASKS = re.compile(r"“[^”“]{0,120}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)"
+                    r"|\((?:控制线|控制目标|目标值|上限|下限|警戒线)[^()]{0,16}\)")
+# A quoted goal sentence (“新增就业1.2万人,失业率控制在3.5%以内”) counts; a quoted name does not.
+_GOAL_SENTENCE = re.compile(r"^“(?=[^”]*[,;])(?=[^”]*\d)[^”]*”$")
 # Single-character qualifiers that also end ordinary words (节约, 接近, 高超).
 _WORD_BEFORE = {"约": "节制集签预公条合契简大隐", "近": "接靠附最将临就邻亲", "超": "高赶"}
 
@@ -80,7 +83,7 @@ def _arabic(s: str) -> float:
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MASKS.finditer(text)]
+    return [m.span() for m in _MASKS.finditer(text) if not _GOAL_SENTENCE.match(m.group(0))]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -90,8 +93,11 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _plan_share_re():
     lx = lexicon()
     pct = r"\d+(?:\.\d+)?%"
+    # 占年计划(基数)(…)的X%, 完成省定任务指标(650万平方米)的73.9%, 完成年度任务的72%
     return re.compile(
-        rf"(?P<each>分别)?(?:占|为|达到|达|完成)了?(?:{alternation(lx.plan_share)})(?:基数)?(?:\([^)]{{0,20}}\))?的?"
+        rf"(?P<each>分别)?(?:占|为|达到|达|完成)了?"
+        rf"(?:{alternation(lx.plan_share)}|[^,;。()%\d]{{0,8}}?(?:计划|目标|任务|指标))"
+        rf"(?:基数)?(?:\([^)]{{0,20}}\))?的?"
         rf"(?P<pcts>{pct}(?:(?:、|和|及|与|,){pct})*)")
 
 
@@ -316,10 +322,14 @@ def _metric(text: str, start: int, end: int) -> str:
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:
-    for a, _b, pcts, each in shares:
+    for a, b, pcts, each in shares:
         sentence_start = max(text.rfind(ch, 0, a) for ch in "。;") + 1
         before = [q for q in found if sentence_start <= q.start and q.end <= a and q.percent is None]
         if not before:
+            if len(pcts) == 1:  # 已完成年度目标任务的55%: a share alone is one % value of that percent
+                found.append(Quantity(metric=_metric(text, a, b), value=pcts[0], unit="%", qualifier="=",
+                                      start=a, end=b, literal=text[a:b], percent=pcts[0]))
+                found.sort(key=lambda q: q.start)
             continue
         if len(pcts) == 1 and not each:
             before[-1].percent = pcts[0]

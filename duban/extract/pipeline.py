@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from duban.extract.dates import common_year, first_year, period_end
+from datetime import date
+
+from duban.extract.dates import common_year, first_year, period_end, publication_year
 from duban.extract.document import Cell, Document, Line, Row, Table
 from duban.extract.normalize import close_spaces, has_ruby, normalize
 from duban.extract.plan import Finding, Plan
@@ -11,6 +13,7 @@ from duban.extract.shapes import numbered, table
 from duban.extract.shapes.assemble import Context, build_task
 
 _TITLE_WORDS = re.compile(r"任务|计划|一览表|清单|台账|情况|实事|行动|方案|安排|要点|项目|进展|分工|责任|目标|通报|简报|进度")
+_COMPLETION_REPORT = re.compile(r"完成情况|完成情况公示|年度完成|全年完成|总结")
 _OUTLINE_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、])")
 _DATE_ONLY = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _HEADING_SENTENCE = re.compile(r"^([^。,;:]{2,30})。(?=.)")
@@ -68,8 +71,11 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     preamble = _preamble(doc, task_table, style)
     plan.title = find_title(preamble)
     all_text = "\n".join(_texts(doc))
-    plan.year = year or first_year(plan.title or "") or first_year("\n".join(preamble)) or common_year(all_text)
+    plan.year = (year or first_year(plan.title or "") or first_year("\n".join(preamble))
+                 or publication_year(all_text) or common_year(all_text))
     period = period_end(plan.title or "", plan.year) or period_end("\n".join(preamble), plan.year)
+    if period is None and plan.year and _COMPLETION_REPORT.search(plan.title or ""):
+        period = date(plan.year, 12, 31)  # a completion report with no cut-off reports the whole year
     ctx = Context(year=plan.year, period_end=period, findings=plan.findings)
 
     if task_table is not None:

@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from duban.extract.dates import period_end
+from duban.extract.dates import cutoff_date, period_end
 from duban.extract.normalize import close_spaces
+from duban.extract import meaning
 from duban.extract.numbers import Quantity, chinese_to_number, find_quantities, unexplained_numbers
 from duban.extract.plan import Finding, Progress, Task
 from duban.extract.shapes.schedule import milestones
@@ -65,14 +66,16 @@ def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Pro
     text = close_spaces(_NEXT_STEPS.sub("", _PROGRESS_LABEL.sub("", entry.text)))
     if not text and entry.values is None:
         return None
-    as_of = period_end(text, ctx.year) or entry.as_of or ctx.period_end
+    # The text's own cut-off (截至4月10日) wins; then the column's period, the document's, and a
+    # period the text merely mentions (已完成第一季度结对仪式 is no report date when the title has one).
+    as_of = cutoff_date(text, ctx.year) or entry.as_of or ctx.period_end or period_end(text, ctx.year)
     if as_of is None:
         ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, where))
     if entry.values is not None:  # bare completion figures: the achieved values, unit ""
         values = [Quantity(metric=task.title or task.content[:20], value=v, unit="", qualifier="=", start=0, end=0,
                            literal=str(v), percent=p) for v, p in entry.values]
     else:
-        values = find_quantities(text, percents=True)
+        values = meaning.achievements(text, find_quantities(text, percents=True))
     return Progress(as_of=as_of, text=text, values=values, on_track=entry.on_track, note=entry.note)
 
 
@@ -81,7 +84,7 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
     task = Task(number=draft.number, content=content, where=draft.where, section=draft.section,
                 title=draft.title, domain=close_spaces(draft.domain) if draft.domain else None,
                 lead_units=list(draft.units.leads), co_units=list(draft.units.co))
-    task.targets = find_quantities(content)
+    task.targets = meaning.targets(content, find_quantities(content))
     for context in unexplained_numbers(content, task.targets):
         ctx.findings.append(Finding("unknown_number", f"未能识别的数字:「{context}」", task.number, draft.where))
     if draft.schedule.strip():

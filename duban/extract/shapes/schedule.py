@@ -5,6 +5,7 @@ import re
 
 from duban.extract.dates import STEP_DATE, step_due
 from duban.extract.normalize import close_spaces
+from duban.extract import meaning
 from duban.extract.numbers import find_quantities
 from duban.extract.plan import Milestone
 
@@ -35,5 +36,5 @@ def milestones(text: str, year: int | None) -> tuple[list[Milestone], bool]:
         step = close_spaces(text[m.end():end])
         due = step_due(m, year)
         unplaced |= due is None
-        out.append(Milestone(due=due, text=step, targets=find_quantities(step)))
+        out.append(Milestone(due=due, text=step, targets=meaning.targets(step, find_quantities(step))))
     return out, unplaced

@@ -279,6 +279,8 @@ def _fill(tt: TaskTable, draft: TaskDraft, row: Row, texts: list[str], carried: 
 
 def _progress_cell(text: str, col: Column, period: date | None, year: int | None) -> ProgressDraft | None:
     as_of = period_end(col.header, year) or period
+    if as_of is None and year and re.search(r"年度|全年", col.header):
+        as_of = date(year, 12, 31)  # 年度完成情况: the whole year
     if _BARE_FIGURE.match(text):  # a completion column: 4385 is the achieved value
         return ProgressDraft(text=text.strip(), as_of=as_of, values=[(float(text), None)])
     if is_status(text):  # 顺利推进 in a 目标完成情况 column: a status, not progress
