@@ -177,7 +177,7 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     chinese = tok.group("c") is not None
     literal = tok.group(0)
     if chinese:
-        value = _chinese_value(literal)
+        value = 1.0 if literal == "一" and _one_counts(text, tok) else _chinese_value(literal)
         if value is None:
             return None
         pos = tok.end()
@@ -205,6 +205,8 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     unit, pos = _unit_at(text, pos)
     if unit is None:
         return None
+    if unit and any(text.startswith(w, pos - len(unit)) for w in lx.measure_compounds if w.startswith(unit)):
+        return None  # 121人才梯队项目: the measure word begins a word
     if unit == "" and not _bare_figure_allowed(text, pos, scaled=bool(tok.group("m")) or (chinese and literal[-1] in "万亿")):
         return None
     if chinese and unit in lx.not_after_chinese_numeral:
@@ -233,6 +235,16 @@ def _is_condition(text: str, start: int, after: int) -> bool:
         return False
     head = text[max(0, start - 6):start]
     return any(head.endswith(w) for w in lexicon().condition_attributes)
+
+
+def _one_counts(text: str, tok: re.Match) -> bool:
+    """`建设一座日供水30万吨的净水厂`: 一 with a concrete measure word after a verb of building counts."""
+    lx = lexicon()
+    after = text[tok.end():tok.end() + 1]
+    if after not in lx.one_counts or text[tok.end():tok.end() + 2] in ("一体", "个人", "处理", "条件"):
+        return False
+    before = text[max(0, tok.start() - 4):tok.start()]
+    return any(before.endswith(v) for v in lx.build_verbs)
 
 
 def _chinese_value(literal: str) -> float | None:

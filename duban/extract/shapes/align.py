@@ -42,7 +42,8 @@ def fit(text: str, kind: str) -> float:
     if kind in ("lead", "co", "resp"):
         return 3.0 if _all_organisations(t) else -3.0
     if kind in ("schedule", "period_target"):
-        return 2.5 if _DATE_WORDS.search(t) and len(t) <= 40 else (0.8 if kind == "period_target" else -1.0)
+        dated = _DATE_WORDS.match(t) or len(_DATE_WORDS.findall(t)) >= 2 or (_DATE_WORDS.search(t) and len(t) <= 40)
+        return 2.5 if dated else (0.8 if kind == "period_target" else -1.0)
     if kind == "progress":
         return 2.2 if long else (-2.0 if is_status(t) else 0.3)
     if kind == "on_track":

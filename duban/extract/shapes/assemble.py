@@ -10,7 +10,7 @@ from duban.extract.normalize import close_spaces
 from duban.extract import meaning
 from duban.extract.numbers import Quantity, chinese_to_number, find_quantities, unexplained_numbers
 from duban.extract.plan import Finding, Progress, Task
-from duban.extract.shapes.schedule import milestones
+from duban.extract.shapes.schedule import dated_clauses, milestones
 from duban.extract.units import Units
 
 _PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:进展情况|推进情况|完成情况|工作进展|进展|落实情况|进度情况)\s*[::]\s*")
@@ -45,6 +45,7 @@ class Context:
     year: int | None
     period_end: date | None  # the document's reporting date (its title's 1-11月, 上半年 …)
     findings: list[Finding]
+    dated_clauses: bool = True  # False when the document's tasks have schedules (a schedule wins)
 
 
 def task_number(raw: str) -> str | None:
@@ -92,6 +93,8 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
         if unplaced:
             ctx.findings.append(Finding("no_year", "时间节点没有年份,无法确定日期(可用 --year 指定计划年度)",
                                         task.number, draft.where))
+    elif ctx.dated_clauses:  # no schedule of its own: the dated clauses of its text are its milestones
+        task.milestones = dated_clauses(content, ctx.year)
     for entry in draft.progress:
         progress = _progress(entry, task, ctx, draft.where)
         if progress is not None:

@@ -14,7 +14,7 @@ from datetime import date
 from duban.extract.dates import period_end
 from duban.extract.document import Cell, Line, Row, Table
 from duban.extract.normalize import close_spaces
-from duban.extract.shapes.align import align, is_status
+from duban.extract.shapes.align import align, fit, is_status
 from duban.extract.shapes.assemble import ProgressDraft, TaskDraft, task_number
 from duban.extract.shapes.headers import Column, classify_header, period_label
 from duban.extract.units import LEAD_NOTE, Units, leads_by_bold, leads_by_first, leads_by_note, parse_roles, split_units
@@ -228,6 +228,8 @@ def _aligned(tt: TaskTable, texts: list[str], number_col: Column | None) -> list
     if used >= width or number_col is None or number_col.index != 0 or used < 2:
         return texts
     kinds = [c.kind for c in tt.columns[1:]]
+    if all(fit(t, k) >= 0 for t, k in zip(texts[1:used], kinds)):
+        return texts  # a row cut short (the document stops mid-row): its cells are where they are
     cells = align([t for t in texts[1:used]], kinds)
     return [texts[0]] + ["\n".join(c) for c in cells]
 
