@@ -165,9 +165,20 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
             continue
         found.append(q)
         skip_until = q.end
+    _inherit_metrics(text, found)
     if percents:
         _attach_percents(text, found, shares)
     return found
+
+
+def _inherit_metrics(text: str, found: list[Quantity]) -> None:
+    """`报销比例分别达到80%、70%、60%`: the figures after the first in a 、-list share its metric."""
+    for prev, q in zip(found, found[1:]):
+        if q.metric:
+            continue
+        gap = text[prev.end:q.start]
+        if gap.strip() in ("、", "和", "及", "与", ",", "或") or (prev.unit == q.unit and not re.search(r"[。;]", gap)):
+            q.metric = prev.metric  # 开工口袋公园40个,完成30个: the same thing counted again
 
 
 def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
@@ -322,15 +333,26 @@ def _metric(text: str, start: int, end: int) -> str:
             break
         head_end = m.start()
     i = head_end
-    while i > 0 and text[i - 1] not in _DELIMS and head_end - i < 16:
+    while i > 0 and head_end - i < 16:
+        if text[i - 1] == ")":  # 达标县(区)达到100%: a short bracket inside the name is part of it
+            opening = text.rfind("(", max(0, i - 8), i - 1)
+            if opening < 0 or ")" in text[opening:i - 1]:
+                break
+            i = opening
+            continue
+        if text[i - 1] in _DELIMS:
+            break
         i -= 1
     head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end]))
     j = end
     while j < len(text) and text[j] not in _DELIMS and j - end < 14:
         j += 1
     tail = text[end:j]
+    if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
+        tail = tail[1:]
     tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail
-    return _METRIC_LEAD.sub("", head + tail) or head or tail
+    metric = (_METRIC_LEAD.sub("", head + tail) or head or tail).lstrip(".,、;:的")
+    return re.sub(r"^\([^()]*\)", "", metric)
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from duban.extract.dates import common_year, first_year, period_end, publication_year
 from duban.extract.document import Cell, Document, Line, Row, Table
+from duban.extract import doubts
 from duban.extract.normalize import close_spaces, has_ruby, normalize
 from duban.extract.plan import Finding, Plan
 from duban.extract.shapes import numbered, table
@@ -86,6 +87,7 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     else:
         drafts = []
     plan.tasks = [build_task(d, ctx) for d in drafts]
+    plan.findings.extend(doubts.review(plan))
     plan.kind = "progress" if any(t.progress for t in plan.tasks) else "plan"
     if not plan.tasks:
         plan.findings.append(Finding("no_tasks", "文档中没有找到编号的任务或任务表", None, "document"))

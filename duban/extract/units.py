@@ -250,7 +250,7 @@ def trailing_bracket(text: str) -> tuple[int, int] | None:
 # How the name of an organisation ends; a unit without one of these is doubtful (a person, a fragment).
 _ORG_SUFFIXES = ("局", "委", "办", "府", "部", "厅", "会", "站", "队", "所", "院", "中心", "公司", "集团", "室", "行", "社",
                  "馆", "台", "处", "组", "区", "县", "市", "园", "港", "场", "关", "署", "校", "街道", "镇", "乡", "单位",
-                 "部门", "联", "团", "指挥部", "管委会", "法院", "检察院", "军", "司", "科", "厂", "矿", "报", "网")
+                 "部门", "联", "团", "协", "指挥部", "管委会", "法院", "检察院", "军", "司", "科", "厂", "矿", "报", "网")
 
 
 def looks_like_organisation(name: str) -> bool:
