@@ -16,7 +16,7 @@ from duban.extract.numbers import Quantity
 
 _CLAUSE_END = ",,;;。:!?\n"
 # In a progress clause: a figure still to come, or in the making.
-_FUTURE = re.compile(r"正在|将于|将在|将要|即将|拟|预计|计划于|剩余|尚未|尚需|待|争取|力争|有望")
+_FUTURE = re.compile(r"在建|在施|正在|将于|将在|将要|即将|拟|预计|计划于|剩余|尚未|尚需|待|争取|力争|有望")
 # Before a figure in a progress clause: the plan restated.
 _PLAN_BEFORE = re.compile(r"计划|排定|目标|任务为|任务是|下达")
 _DONE_AFTER = re.compile(r"已|均已|全部|完工|建成|完成")

@@ -95,31 +95,31 @@ def _plan_share_re():
     pct = r"\d+(?:\.\d+)?%"
     # 占年计划(基数)(…)的X%, 完成省定任务指标(650万平方米)的73.9%, 完成年度任务的72%
     return re.compile(
-        rf"(?P<each>分别)?(?:占|为|达到|达|完成)了?"
+        rf"(?P<each>分别)?(?P<verb>占|为|达到|达|完成)了?"
         rf"(?:{alternation(lx.plan_share)}|[^,;。()%\d]{{0,8}}?(?:计划|目标|任务|指标))"
-        rf"(?:基数)?(?:\([^)]{{0,20}}\))?的?"
+        rf"(?:基数)?(?:\((?P<base>[^)]{{0,20}})\))?的?"
         rf"(?P<pcts>{pct}(?:(?:、|和|及|与|,){pct})*)")
 
 
 _PLAN_SHARE = None
 
 
-def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool]]:
-    """占年计划(基数)(…)的X%: (start, end, percents, 分别) for each clause."""
+def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str, str]]:
+    """占年计划(基数)(…)的X%: (start, end, percents, 分别, verb, bracketed base) for each clause."""
     global _PLAN_SHARE
     if _PLAN_SHARE is None:
         _PLAN_SHARE = _plan_share_re()
     out = []
     for m in _PLAN_SHARE.finditer(text):
         pcts = [float(p) for p in re.findall(r"\d+(?:\.\d+)?(?=%)", m.group("pcts"))]
-        out.append((m.start(), m.end(), pcts, bool(m.group("each"))))
+        out.append((m.start(), m.end(), pcts, bool(m.group("each")), m.group("verb"), m.group("base") or ""))
     return out
 
 
 def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
     """Arabic figures that are neither a quantity nor something the grammar knows is none (a year,
     a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
-    masks = _masked_spans(text) + [(a, b) for a, b, _, _ in plan_share_clauses(text)]
+    masks = _masked_spans(text) + [(a, b) for a, b, *_ in plan_share_clauses(text)]
     taken = [(q.start, q.end) for q in found]
     out = []
     for tok in _TOKEN.finditer(text):
@@ -150,7 +150,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in order. With `percents`, 占年计划的X% attaches to the value before it."""
     masks = _masked_spans(text)
     shares = plan_share_clauses(text) if percents or "占" in text else []
-    masks += [(a, b) for a, b, _, _ in shares]
+    masks += [(a, b) for a, b, *_ in shares]
     tokens = list(_TOKEN.finditer(text))
     found: list[Quantity] = []
     skip_until = -1
@@ -169,6 +169,13 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     if percents:
         _attach_percents(text, found, shares)
     return found
+
+
+def _measured_against(q: Quantity, base: str) -> bool:
+    """`480.27万平方米,完成省定任务指标(650万平方米)的73.9%`: the share is that value's, measured
+    against a base of the same unit."""
+    lx = lexicon()
+    return bool(base) and any(lx.unit_name(u) == q.unit for u in lx.measure if u in base)
 
 
 def _inherit_metrics(text: str, found: list[Quantity]) -> None:
@@ -356,9 +363,11 @@ def _metric(text: str, start: int, end: int) -> str:
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:
-    for a, b, pcts, each in shares:
+    for a, b, pcts, each, verb, base in shares:
         sentence_start = max(text.rfind(ch, 0, a) for ch in "。;") + 1
         before = [q for q in found if sentence_start <= q.start and q.end <= a and q.percent is None]
+        if before and verb == "完成" and len(pcts) == 1 and not _measured_against(before[-1], base):
+            before = []  # 已建成2处,完成年度任务的50%: a share of the whole task, a value of its own
         if not before:
             if len(pcts) == 1:  # 已完成年度目标任务的55%: a share alone is one % value of that percent
                 found.append(Quantity(metric=_metric(text, a, b), value=pcts[0], unit="%", qualifier="=",
