@@ -165,7 +165,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
             continue
         found.append(q)
         skip_until = q.end
-    _inherit_metrics(text, found)
+    _inherit_metrics(text, found, same_unit=not percents)
     if percents:
         _attach_percents(text, found, shares)
     return found
@@ -178,13 +178,16 @@ def _measured_against(q: Quantity, base: str) -> bool:
     return bool(base) and any(lx.unit_name(u) == q.unit for u in lx.measure if u in base)
 
 
-def _inherit_metrics(text: str, found: list[Quantity]) -> None:
+def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> None:
     """`报销比例分别达到80%、70%、60%`: the figures after the first in a 、-list share its metric."""
     for prev, q in zip(found, found[1:]):
         if q.metric:
             continue
         gap = text[prev.end:q.start]
-        if gap.strip() in ("、", "和", "及", "与", ",", "或") or (prev.unit == q.unit and not re.search(r"[。;]", gap)):
+        # In a plan's text, a figure of the same unit in the same sentence counts the same thing again;
+        # in a progress text it may be a part (其中408个已完工), which the ledger must not take for another.
+        if gap.strip() in ("、", "和", "及", "与", ",", "或") or (
+                same_unit and prev.unit == q.unit and not re.search(r"[。;]", gap)):
             q.metric = prev.metric  # 开工口袋公园40个,完成30个: the same thing counted again
 
 
@@ -330,6 +333,21 @@ _METRIC_TAIL = re.compile(r"(?:达到|达|为|至|提高到|提高至|增至|降
 _BRACKETED = re.compile(r"\([^()]*\)$")
 
 
+def _head_start(text: str, head_end: int, *, cross: bool) -> int:
+    i = head_end
+    while i > 0 and head_end - i < 16:
+        if cross and text[i - 1] == ")":  # a short bracket inside the name is part of it
+            opening = text.rfind("(", max(0, i - 8), i - 1)
+            if opening < 0 or ")" in text[opening:i - 1]:
+                break
+            i = opening
+            continue
+        if text[i - 1] in _DELIMS:
+            break
+        i -= 1
+    return i
+
+
 def _metric(text: str, start: int, end: int) -> str:
     """The few printed words naming what is counted: the words before the number, joined by the
     noun after the measure word when the sentence names the thing there (开工建设10处城镇消防站)."""
@@ -339,17 +357,9 @@ def _metric(text: str, start: int, end: int) -> str:
         if not m:
             break
         head_end = m.start()
-    i = head_end
-    while i > 0 and head_end - i < 16:
-        if text[i - 1] == ")":  # 达标县(区)达到100%: a short bracket inside the name is part of it
-            opening = text.rfind("(", max(0, i - 8), i - 1)
-            if opening < 0 or ")" in text[opening:i - 1]:
-                break
-            i = opening
-            continue
-        if text[i - 1] in _DELIMS:
-            break
-        i -= 1
+    i = _head_start(text, head_end, cross=False)
+    if not _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end])) and i > 0 and text[i - 1] == ")":
+        i = _head_start(text, head_end, cross=True)  # 达标县(区)达到100%: the name goes on before the bracket
     head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end]))
     j = end
     while j < len(text) and text[j] not in _DELIMS and j - end < 14:

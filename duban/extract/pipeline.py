@@ -60,7 +60,7 @@ def _texts(doc: Document):
 def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     doc = prepare(doc)
     plan = Plan(source=doc.source)
-    lines = numbered.prepare_lines(doc.lines())
+    lines = numbered.prepare_lines(doc.lines(), wrapped=doc.format == "pdf")
     task_table = next((tt for tt in map(table.recognise, doc.tables()) if tt), None)
     if task_table is not None:
         task_table = table.gather(task_table, doc.blocks)

@@ -54,8 +54,11 @@ class _Part:
     where: str = ""
 
 
-def prepare_lines(lines: list[Line]) -> list[Line]:
-    """A whole list in one run-on paragraph becomes one line per task and per labelled field."""
+def prepare_lines(lines: list[Line], *, wrapped: bool = False) -> list[Line]:
+    """A whole list in one run-on paragraph becomes one line per task and per labelled field.
+    With `wrapped` (a PDF's lines are its printed lines), a full line goes on in the next one."""
+    if wrapped:
+        lines = join_wrapped(lines)
     out: list[Line] = []
     for line in lines:
         pieces = split_run_on(line.text)
@@ -69,7 +72,31 @@ def _inline_fields(text: str) -> bool:
     return len(split_fields(text)) >= 3
 
 
-_RUN_ON_MARK = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s*[.、．](?![.\d]*%)")
+_RUN_ON_MARK = re.compile(r"(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")
+
+
+def join_wrapped(lines: list[Line]) -> list[Line]:
+    """Printed lines → paragraphs: a line as long as the page's longest goes on in the next line
+    (a line ends early only where its paragraph ends)."""
+    if not lines:
+        return lines
+    widths = sorted(_printed_width(line.text) for line in lines)
+    width = widths[int(0.8 * (len(widths) - 1))]  # the page's measure, not an outlier's
+    out: list[Line] = []
+    carry = False
+    for line in lines:
+        text = line.text.rstrip()
+        if carry and out:
+            out[-1] = Line(out[-1].text + text.lstrip(), out[-1].where)
+        else:
+            out.append(Line(text, line.where))
+        carry = width >= 30 and _printed_width(text) >= 0.93 * width and text[-1:] not in "。;;::!?)"
+    return out
+
+
+def _printed_width(text: str) -> float:
+    """A line's printed width in Chinese characters (Latin letters, digits and ASCII marks are half)."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text.rstrip())
 
 
 def split_run_on(text: str) -> list[str]:

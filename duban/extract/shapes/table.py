@@ -202,7 +202,7 @@ def drafts(tt: TaskTable, period: date | None, year: int | None) -> list[TaskDra
                 _continue_row(tt, out[-1], row, _shifted(tt, texts, number_col), period, year)
             continue
         draft = TaskDraft(number=number, where=row.where, content="", section=section)
-        _fill(tt, draft, row, _aligned(tt, texts, number_col), carried, period, year)
+        _fill(tt, draft, row, _aligned(tt, texts, number_col, len(row.cells)), carried, period, year)
         out.append(draft)
     return out
 
@@ -219,13 +219,13 @@ def _is_section_row(row: Row, texts: list[str], filled: list[str], number_col: C
         _SECTION_LINE.match(first) or _CLASS_HEADING.match(first))
 
 
-def _aligned(tt: TaskTable, texts: list[str], number_col: Column | None) -> list[str]:
-    """A numbered row one or more cells short of its header: its cells placed by what they hold."""
+def _aligned(tt: TaskTable, texts: list[str], number_col: Column | None, printed: int) -> list[str]:
+    """A numbered row printed with fewer cells than its header: its cells placed by what they hold."""
     width = tt.width
     used = len(texts)
     while used and not texts[used - 1].strip():
         used -= 1
-    if used >= width or number_col is None or number_col.index != 0 or used < 2:
+    if printed >= width or used >= width or number_col is None or number_col.index != 0 or used < 2:
         return texts
     kinds = [c.kind for c in tt.columns[1:]]
     if all(fit(t, k) >= 0 for t, k in zip(texts[1:used], kinds)):
@@ -285,6 +285,8 @@ def _progress_cell(text: str, col: Column, period: date | None, year: int | None
         as_of = date(year, 12, 31)  # 年度完成情况: the whole year
     if _BARE_FIGURE.match(text):  # a completion column: 4385 is the achieved value
         return ProgressDraft(text=text.strip(), as_of=as_of, values=[(float(text), None)])
+    if col.kind == "done":
+        return None  # a 完成值 column that restates the progress text's figures: read from the text
     if is_status(text):  # 顺利推进 in a 目标完成情况 column: a status, not progress
         return ProgressDraft(text="", as_of=as_of, on_track=_on_track(text))
     return ProgressDraft(text=text, as_of=as_of) if text.strip() else None
@@ -326,6 +328,7 @@ def _on_track(text: str) -> bool | None:
 def _units_in_content(draft: TaskDraft, tt: TaskTable) -> None:
     """`建成…平台。(责任单位:市应急局、市城管局)` in the task cell: the units, and the content without them."""
     m = None
+    draft.content = close_spaces(draft.content)  # a wrapped cell may break 责任单\n位
     for m in _UNIT_BRACKET.finditer(draft.content):
         pass
     if m is None:
