@@ -30,11 +30,16 @@ _SHARE_ONLY = re.compile(r"(?:^|(?<=[,,;;。]))(?P<lead>[已累计共总体整�
 _BREAKDOWN_ROW = re.compile(r"实际完成\s*(\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)+)")
 
 
+_CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_END) + "]")
+
+
 def clause_of(text: str, start: int, end: int) -> tuple[str, str]:
     """The clause around a figure: (its text before the figure, its text after)."""
-    a = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
-    ends = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i >= 0]
-    b = min(ends) if ends else len(text)
+    a = 0
+    for m in _CLAUSE_MARK.finditer(text, 0, start):
+        a = m.end()
+    m = _CLAUSE_MARK.search(text, end)
+    b = m.start() if m else len(text)
     return text[a:start], text[end:b]
 
 

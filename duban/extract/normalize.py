@@ -83,6 +83,8 @@ def repair_garble(text: str) -> str:
 
 def close_spaces(text: str) -> str:
     """Remove white space and line breaks next to Chinese characters or punctuation (PDF copying, wrapped cells)."""
+    if " " not in text and "\n" not in text and "\t" not in text:
+        return text  # most texts have no gap at all: no regex pass
     return _SPACE_BETWEEN.sub("", text).strip()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from duban.extract.normalize import close_spaces
 
@@ -68,6 +69,13 @@ def _contains(bare: str, word: str) -> bool:
 
 
 def classify_header(text: str) -> Column | None:
+    kind = _classify(text)
+    return None if kind is None else Column(*kind)
+
+
+@lru_cache(maxsize=4096)
+def _classify(text: str) -> tuple | None:
+    """(kind, index, header, bold_leads, first_leads) of a header text: cached, headers repeat."""
     raw = close_spaces(text.replace("\n", ""))
     notes = " ".join(_BRACKET.findall(raw))
     bare = _BRACKET.sub("", raw).strip(" |")
@@ -86,8 +94,7 @@ def classify_header(text: str) -> Column | None:
                 best = (len(w), kind)
     if best is None:
         return None
-    return Column(kind=best[1], index=-1, header=raw, bold_leads=bool(_BOLD_NOTE.search(notes)),
-                  first_leads=bool(_FIRST_NOTE.search(notes)))
+    return (best[1], -1, raw, bool(_BOLD_NOTE.search(notes)), bool(_FIRST_NOTE.search(notes)))
 
 
 def period_label(header: str) -> str:
