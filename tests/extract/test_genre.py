@@ -275,3 +275,29 @@ def test_doubts_become_findings_naming_the_task_and_where():
     assert ("unit_not_organisation", "1") in found
     assert ("unmatched_value", "2") in found  # 3000棵 matches no target
     assert all(f.where.startswith("line") for f in plan.findings)
+
+
+# More shapes of the genre ----------------------------------------------------------------------------
+
+def test_tasks_numbered_like_headings_and_unit_fields_after_the_text():
+    plan, t = tasks("2025年区政府十大民生实事\n"
+                    "一、新建改扩建幼儿园3所,新增学位900个。(牵头单位:区教育局;配合单位:区财政局)\n"
+                    "二、新增养老床位200张。(牵头单位:区民政局)\n"
+                    "三、建设口袋公园5个。(牵头单位:区城管局;配合单位:各街道办事处)\n")
+    assert list(t) == ["1", "2", "3"] and t["3"].co_units == ["各街道办事处"]
+    plan, t = tasks("2023年重点任务责任分工\n一、扩大有效投资\n"
+                    "(1)实施重点项目300个,完成投资800亿元以上。牵头单位:市发改委;责任单位:各区县政府。\n"
+                    "(2)新开工棚户区改造8000套。牵头单位:市住建局。\n")
+    assert t["1"].content == "实施重点项目300个,完成投资800亿元以上。" and t["1"].title is None
+    assert (t["1"].lead_units, t["1"].co_units) == (["市发改委"], ["各区县政府"])
+    assert t["2"].section == "一、扩大有效投资" and t["2"].lead_units == ["市住建局"]
+
+
+def test_a_header_of_two_rows_names_its_columns_in_the_lower_row():
+    plan, t = tasks("2023年民生实事工作任务分解表\n"
+                    "序号 | 工作任务 | 责任单位 | 责任单位 |\n"
+                    " | | 牵头单位 | 配合单位 |\n"
+                    "1 | 新增城镇就业5000人 | 县人社局 | 各乡镇(街道) |\n"
+                    "2 | 改造老旧小区10个 | 县住建局 | 县财政局、县城管局 |\n")
+    assert (t["1"].lead_units, t["1"].co_units) == (["县人社局"], ["各乡镇(街道)"])
+    assert (t["2"].lead_units, t["2"].co_units) == (["县住建局"], ["县财政局", "县城管局"])

@@ -28,6 +28,7 @@ _STYLES = {
     "dot": re.compile(r"^\s*(\d{1,3})\s*[.、．。](?![.\d]*%)\s*"),
     "paren": re.compile(r"^\s*[(（]\s*(\d{1,3})\s*[)）]\s*"),
     "cn_paren": re.compile(rf"^\s*[(（]\s*([{_CN}]{{1,3}})\s*[)）]\s*"),
+    "cn_dot": re.compile(rf"^\s*([{_CN}]{{1,3}})\s*、\s*"),  # 一、新建…: tasks numbered like headings
 }
 _LEVEL = {"cn_dot": 0, "cn_paren": 1, "item": 2, "dot": 2, "paren": 3}
 _HEADINGS = {
@@ -40,6 +41,7 @@ _ROLE_LINE = re.compile(r"^(?:牵头单位|责任单位|牵头部门|责任部�
 _PERSON_LINE = re.compile(r"^(?:分管领导|牵头领导|分管副\S{1,3}|责任领导|责任人|项目责任人|联系人|联系电话|监督电话)\s*[::]")
 _UNIT_BRACKET = re.compile(r"\((?=[^()]*(?:单位|部门|牵头|责任)\s*[::])([^()]*(?:\([^()]*\)[^()]*)*)\)")
 _TERMINAL = "。;;!?!?"
+_INLINE_ROLES = re.compile(r"(?<=[。;;])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|主责单位)\s*[::])")
 # A heading sentence followed by an introduction: (一)产业提升人才行动计划。围绕…,实施如下重点项目:
 _HEADING_SENTENCE = re.compile(r"^(.{2,40}?)。")
 # A flag after a project's name: (票决项目), (人大票决项目), (续建).
@@ -130,6 +132,8 @@ def choose_style(lines: list[Line]) -> str | None:
             if expected is None or int(n) in (expected, expected + 1, expected + 2) or (n == "1" and score):
                 score += 1 if expected is None or int(n) == expected or n == "1" else 0
                 expected = int(n) + 1
+        if name == "cn_dot":  # 一、 numbers headings far more often than tasks: it must clearly win
+            score = int(score / 1.5)
         if score > best_score:
             best, best_score = name, score
     return best if best_score >= 1 else None
@@ -277,6 +281,10 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
         labelled = list(_UNIT_BRACKET.finditer(content_text))
         span = labelled[-1].span() if labelled else None
         found = _roles(labelled[-1].group(1), convention) if labelled else None
+    if found is None:  # …以上。牵头单位:市发改委;责任单位:各区县政府。 — the fields after the text
+        inline = _INLINE_ROLES.search(content_text)
+        found = _roles(content_text[inline.start():], convention) if inline else None
+        span = (inline.start(), len(content_text)) if found is not None else None
     if found is not None:
         units.add(found.leads, found.co)
         content_text = content_text[:span[0]] + content_text[span[1]:]

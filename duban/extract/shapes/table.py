@@ -68,13 +68,33 @@ def recognise(table: Table) -> TaskTable | None:
         known = [c for c in cols if c.kind != "ignore"]
         kinds = {c.kind for c in known}
         if len(known) >= 3 and kinds & {"content", "title"} and kinds & {"lead", "resp", "co", "number"}:
-            return _settled(TaskTable(table=table, header_row=r, columns=cols))
+            return _settled(_two_row_header(TaskTable(table=table, header_row=r, columns=cols)))
         if len(known) >= 2 and "number" in kinds and kinds & {"lead", "resp", "co", "schedule"}:
             longest = _longest_column(table, r, cols)
             if longest is not None:
                 longest.kind = "content"
                 return _settled(TaskTable(table=table, header_row=r, columns=cols))
     return None
+
+
+def _two_row_header(tt: TaskTable) -> TaskTable:
+    """A header of two rows (责任单位 spanning 牵头单位 | 配合单位 below it): the lower row names the columns."""
+    if tt.header_row + 1 >= len(tt.table.rows):
+        return tt
+    below = tt.table.rows[tt.header_row + 1].texts
+    named = [(i, classify_header(t)) for i, t in enumerate(below) if t.strip()]
+    if not named or any(col is None for _, col in named) or any(col.kind == "number" for _, col in named):
+        return tt
+    cols = list(tt.columns)
+    for i, col in named:
+        if i < len(cols):
+            col.index = i
+            cols[i] = col
+    kinds = [c.kind for c in cols]
+    for k, c in enumerate(cols):  # a kind named twice keeps its first column
+        if c.kind in _SINGLE and c.kind in kinds[:k]:
+            c.kind = "ignore"
+    return TaskTable(table=tt.table, header_row=tt.header_row + 1, columns=cols)
 
 
 def _settled(tt: TaskTable) -> TaskTable:
