@@ -27,7 +27,8 @@ _CUTOFF = re.compile(rf"(?:截至|截止到?|截止至|到){_YEAR}{_MONTH}月(?:
 # 1-11月 / 上半年 / 前三季度 / 第一季度: a reporting period, ending on its last day.
 _SPAN = re.compile(
     rf"{_YEAR}(?:(?P<from>1|一)[-—~至到](?P<to>1[0-2]|[2-9]|十[一二]?|[二三四五六七八九])月"
-    rf"|(?P<half>上半年|下半年)|(?P<q3>前三季度)|第?(?P<q>[一二三四])季度)")
+    rf"|(?P<half>上半年|下半年)|(?P<q3>前三季度)|第?(?P<q>[一二三四])季度"
+    rf"|(?<![\d-])(?P<mo>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份(?=[^,。;]{0,12}(?:进展|推进情况|完成情况|工作情况)))")
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 
@@ -79,6 +80,8 @@ def period_end(text: str, year: int | None) -> date | None:
         return month_end(y, month)
     if m.group("to"):
         return month_end(y, month_number(m.group("to")))
+    if m.group("mo"):  # 2024年10月份民生实事进展情况
+        return month_end(y, month_number(m.group("mo")))
     if m.group("half"):
         return date(y, 6, 30) if m.group("half") == "上半年" else date(y, 12, 31)
     if m.group("q3"):

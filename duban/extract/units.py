@@ -21,7 +21,8 @@ _NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
 # Role labels inside a unit bracket or a unit line: 牵头单位:…, 参与单位:…
-LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "牵头", "责任")
+LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "承办单位", "实施单位", "责任主体",
+              "牵头", "责任")
 CO_ROLES = ("协办单位", "配合单位", "参与单位", "协同单位", "配合部门", "参与部门", "协办部门", "协同部门", "协办", "配合", "参与")
 _ROLE = re.compile("(" + "|".join(sorted(LEAD_ROLES + CO_ROLES, key=len, reverse=True)) + r")\s*[::]")
 

@@ -13,7 +13,8 @@ from duban.extract.plan import Finding, Progress, Task
 from duban.extract.shapes.schedule import dated_clauses, milestones
 from duban.extract.units import Units
 
-_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:进展情况|推进情况|完成情况|工作进展|进展|落实情况|进度情况)\s*[::]\s*")
+_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:实际完成情况|进展情况|推进情况|完成情况|工作进展|目前进展|实施进展|推进进度|工作进度|"
+                             r"实施情况|执行情况|进展|落实情况|进度情况)\s*[::]\s*")
 
 
 @dataclass(slots=True)
