@@ -29,19 +29,19 @@ class Lexicon:
     def unit_name(self, unit: str) -> str:
         return self.aliases.get(unit, unit)
 
-    @property
+    @cached_property
     def measure_re(self) -> re.Pattern:
         return _compiled(self.measure)
 
-    @property
+    @cached_property
     def after_number_excludes_re(self) -> re.Pattern:
         return _compiled(self.after_number_excludes)
 
-    @property
+    @cached_property
     def before_number_excludes_re(self) -> re.Pattern:
         return _compiled(self.before_number_excludes, suffix="$")
 
-    @property
+    @cached_property
     def qualifiers_before_re(self) -> re.Pattern:
         return _compiled(tuple(w for w, _ in self.qualifiers_before))
 
