@@ -194,7 +194,6 @@ def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> No
 def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     lx = lexicon()
     start = tok.start()
-    before = text[max(0, start - 4):start]
     chinese = tok.group("c") is not None
     literal = tok.group(0)
     if chinese:
