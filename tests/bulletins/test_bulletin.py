@@ -120,7 +120,8 @@ def test_the_bulletin_restates_every_gold_value_and_percentage_for_its_task(bull
                     assert any(value in line and share in line for line in lines), (
                         f"{name}: task {task['number']}: {value} {share} not in {lines}")
                     checked += 1
-    assert checked == 2 * 64  # every progress value of the gold, in both documents
+    values = sum(len(p["values"]) for t in expected["tasks"] for p in t["progress"])
+    assert values == 63 and checked == 2 * values  # every progress value of the gold, in both documents
 
 
 def test_the_headline_counts_come_from_the_snapshot(bulletin):
