@@ -40,3 +40,16 @@ def where_zh(where: str) -> str:
 @register.filter
 def action_zh(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+@register.filter
+def person(user, fallback: str = "") -> str:
+    """A user as histories name them: 姓名(职务), or the account name; `fallback` when there is no
+    user (a command-line action, a deleted account)."""
+    if user is None:
+        return fallback or "系统"
+    profile = getattr(user, "profile", None)
+    try:
+        return profile.display_name if profile is not None else user.get_username()
+    except Exception:  # a user without a profile row (a bare superuser)
+        return user.get_username()
