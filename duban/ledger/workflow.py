@@ -22,8 +22,8 @@ from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
 from duban.ledger.models import Evidence, Indicator, Observation, ProgressReport, SourceDocument, Task
-from duban.ledger.signals import report_reviewed
 from duban.ledger.services import ABSURD_FACTOR, InvalidInput, find_indicator, parse_amount
+from duban.ledger.signals import report_reviewed
 from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
 from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
 from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES  # noqa: F401

@@ -206,6 +206,7 @@ def recheck_upload(d):
 PAGES: dict[str, list[Probe]] = {
     "home": [GET("O O O O O O")],
     "healthz": [GET("O O O O O O")],
+    "favicon": [GET("O O O O O O")],
     "login": [GET("O O O O O O")],
     "logout": [GET("M M M M M M"), POST("O O O O O O", to="/public/")],
     "admin": [GET("L O L L L L")],  # the office's accounts are staff; the admin's own login page
@@ -248,6 +249,19 @@ PAGES: dict[str, list[Probe]] = {
                                  "title": d["upload"][1]["extraction"]["title"] or "",
                                  "year": str(d["upload"][1]["extraction"]["year"] or "")})],
     "imports:done": [GET("L O F F F F", kwargs=lambda d: {"pk": d["source"].pk})],
+
+    "people:list": [GET("L O F F F F")],
+    "people:new": [GET("L O F F F F"),
+                   POST("L O F F F F", to="/users/", data=lambda d: {"username": "m-new", "role": "leader",
+                                                                     "name": "李明", "title": "副秘书长"})],
+    "people:detail": [GET("L O F F F F", kwargs=lambda d: {"pk": d["users"]["own"].pk}),
+                      POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["own"].pk}, to="/users/", data=lambda d: {
+                          "role": "reporter", "unit": d["edu_unit"].pk, "name": "王芳", "title": "科员"})],
+    "people:reset": [GET("L M M M M M", kwargs=lambda d: {"pk": d["users"]["other"].pk}),
+                     POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["other"].pk}, to="/users/")],
+    "people:active": [GET("L M M M M M", kwargs=lambda d: {"pk": d["users"]["other"].pk}),
+                      POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["other"].pk}, to="/users/",
+                           data=lambda d: {"active": "0"})],
 
     "public:index": [GET("O O O O O O")],
     "public:task": [GET("O O O O O O", kwargs=task3)],
