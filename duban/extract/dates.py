@@ -17,7 +17,7 @@ STEP_DATE = re.compile(
     rf"(?:到|至|截至|截止|在)?{_YEAR}(?:"
     rf"(?P<range>(?:1[0-2]|0?[1-9])[-—~至到])?{_MONTH}月(?:(?P<d>[0-3]?\d)日|(?P<xun>[上中下])旬)?(?:底|末|份|中旬|下旬|上旬)?(?:前|之前|以前)?"
     rf"|(?P<ye>年底|年末|年内|全年|年度内)(?:前|之前)?"
-    rf"|第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?"
+    rf"|第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前)?(?:\((?P<qm>1[0-2]|0?[1-9])月份?(?:底|末)?\))?"
     rf"|(?P<half>上半年|下半年)(?:末|底)?(?:前)?"
     rf"|前三季度"
     rf")[,,::\s]*")
@@ -27,7 +27,8 @@ _CUTOFF = re.compile(rf"(?:截至|截止到?|截止至|到){_YEAR}{_MONTH}月(?:
 # 1-11月 / 上半年 / 前三季度 / 第一季度: a reporting period, ending on its last day.
 _SPAN = re.compile(
     rf"{_YEAR}(?:(?P<from>1|一)[-—~至到](?P<to>1[0-2]|[2-9]|十[一二]?|[二三四五六七八九])月"
-    rf"|(?P<half>上半年|下半年)|(?P<q3>前三季度)|第?(?P<q>[一二三四])季度)")
+    rf"|(?P<half>上半年|下半年)|(?P<q3>前三季度)|第?(?P<q>[一二三四])季度"
+    rf"|(?<![\d-])(?P<mo>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份(?=[^,。;]{{0,12}}(?:进展|推进情况|完成情况|工作情况)))")
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 
@@ -55,6 +56,8 @@ def step_due(match: re.Match, year: int | None) -> date | None:
     if match.group("ye"):
         return date(y, 12, 31)
     if match.group("q"):
+        if match.group("qm"):  # 第四季度(11月份): the month refines the quarter
+            return month_end(y, int(match.group("qm")))
         return month_end(y, _QUARTER[match.group("q")])
     if match.group("half"):
         return date(y, 6, 30) if match.group("half") == "上半年" else date(y, 12, 31)
@@ -77,6 +80,8 @@ def period_end(text: str, year: int | None) -> date | None:
         return month_end(y, month)
     if m.group("to"):
         return month_end(y, month_number(m.group("to")))
+    if m.group("mo"):  # 2024年10月份民生实事进展情况
+        return month_end(y, month_number(m.group("mo")))
     if m.group("half"):
         return date(y, 6, 30) if m.group("half") == "上半年" else date(y, 12, 31)
     if m.group("q3"):
@@ -84,8 +89,31 @@ def period_end(text: str, year: int | None) -> date | None:
     return month_end(y, _QUARTER[m.group("q")])
 
 
+def cutoff_date(text: str, year: int | None) -> date | None:
+    """A cut-off printed in the text (`截至11月底`, `截至2024年9月30日`), or None."""
+    m = _CUTOFF.search(text)
+    if m is None:
+        return None
+    y = int(m.group("y")) if m.group("y") else year
+    if y is None:
+        return None
+    month = month_number(m.group("m"))
+    if m.group("d") and 1 <= int(m.group("d")) <= calendar.monthrange(y, month)[1]:
+        return date(y, month, int(m.group("d")))
+    return month_end(y, month)
+
+
 def first_year(text: str) -> int | None:
     m = _YEAR_RE.search(text)
+    return int(m.group(1)) if m else None
+
+
+_PUBLISHED = re.compile(r"(?:成文日期|发布日期|发布时间|印发日期|发文日期|公开日期)\s*[::]?\s*\|?\s*((?:19|20)\d{2})[-/.年]\d{1,2}")
+
+
+def publication_year(text: str) -> int | None:
+    """The year of the page's publication metadata (`成文日期 | 2020-10-28`, `发布日期:2021-09-08`)."""
+    m = _PUBLISHED.search(text)
     return int(m.group(1)) if m else None
 
 

@@ -22,23 +22,26 @@ class Lexicon:
     plan_share: tuple[str, ...]
     not_after_da: frozenset[str]
     condition_attributes: tuple[str, ...]
+    measure_compounds: tuple[str, ...]
+    one_counts: frozenset[str]
+    build_verbs: tuple[str, ...]
 
     def unit_name(self, unit: str) -> str:
         return self.aliases.get(unit, unit)
 
-    @property
+    @cached_property
     def measure_re(self) -> re.Pattern:
         return _compiled(self.measure)
 
-    @property
+    @cached_property
     def after_number_excludes_re(self) -> re.Pattern:
         return _compiled(self.after_number_excludes)
 
-    @property
+    @cached_property
     def before_number_excludes_re(self) -> re.Pattern:
         return _compiled(self.before_number_excludes, suffix="$")
 
-    @property
+    @cached_property
     def qualifiers_before_re(self) -> re.Pattern:
         return _compiled(tuple(w for w, _ in self.qualifiers_before))
 
@@ -79,6 +82,9 @@ def lexicon() -> Lexicon:
         plan_share=_longest_first(c["plan_share"]),
         not_after_da=frozenset(c["not_after_da"]),
         condition_attributes=_longest_first(c["condition_attributes"]),
+        measure_compounds=tuple(c["measure_compounds"]),
+        one_counts=frozenset(c["one_counts"]),
+        build_verbs=_longest_first(c["build_verbs"]),
     )
 
 

@@ -69,8 +69,22 @@ def strip_ruby(text: str, *, aggressive: bool | None = None) -> str:
     return _RUBY.sub(drop, text)
 
 
+# Remnants of a crude Traditional conversion: `?jiǎn)` where the opening bracket was eaten (the ?
+# stays: the lost character is not guessed), and doubled marks (`,、` `,;` `,,` `,。` → the second).
+_EATEN_RUBY = re.compile(r"\?([a-zü" + _TONED + r"]{1,6})\)")
+_DOUBLED = re.compile(r",(?=[、;,。])")
+
+
+def repair_garble(text: str) -> str:
+    if "?" in text:
+        text = _EATEN_RUBY.sub("?", text)
+    return _DOUBLED.sub("", text) if ",," in text or ",、" in text or ",;" in text or ",。" in text else text
+
+
 def close_spaces(text: str) -> str:
     """Remove white space and line breaks next to Chinese characters or punctuation (PDF copying, wrapped cells)."""
+    if " " not in text and "\n" not in text and "\t" not in text:
+        return text  # most texts have no gap at all: no regex pass
     return _SPACE_BETWEEN.sub("", text).strip()
 
 
@@ -78,7 +92,7 @@ def normalize(text: str, *, ruby: bool | None = None) -> str:
     """Script, punctuation and ruby; spaces are kept (see `close_spaces`)."""
     text = unify_punctuation(text)
     text = strip_ruby(text, aggressive=ruby)
-    return to_simplified(text)
+    return to_simplified(repair_garble(text))
 
 
 def has_ruby(text: str) -> bool:

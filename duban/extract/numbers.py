@@ -20,7 +20,10 @@ _LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
 _DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
-_MASKS = re.compile(r"“[^”“]{0,60}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)")
+_MASKS = re.compile(r"“[^”“]{0,120}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)"
+                    r"|\((?:控制线|控制目标|目标值|上限|下限|警戒线)[^()]{0,16}\)")
+# A quoted goal sentence (“新增就业1.2万人,失业率控制在3.5%以内”) counts; a quoted name does not.
+_GOAL_SENTENCE = re.compile(r"^“(?=[^”]*[,;])(?=[^”]*\d)[^”]*”$")
 # Single-character qualifiers that also end ordinary words (节约, 接近, 高超).
 _WORD_BEFORE = {"约": "节制集签预公条合契简大隐", "近": "接靠附最将临就邻亲", "超": "高赶"}
 
@@ -80,7 +83,7 @@ def _arabic(s: str) -> float:
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MASKS.finditer(text)]
+    return [m.span() for m in _MASKS.finditer(text) if not _GOAL_SENTENCE.match(m.group(0))]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -90,30 +93,33 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _plan_share_re():
     lx = lexicon()
     pct = r"\d+(?:\.\d+)?%"
+    # 占年计划(基数)(…)的X%, 完成省定任务指标(650万平方米)的73.9%, 完成年度任务的72%
     return re.compile(
-        rf"(?P<each>分别)?(?:占|为|达到|达|完成)了?(?:{alternation(lx.plan_share)})(?:基数)?(?:\([^)]{{0,20}}\))?的?"
+        rf"(?P<each>分别)?(?P<verb>占|为|达到|达|完成)了?"
+        rf"(?:{alternation(lx.plan_share)}|[^,;。()%\d]{{0,8}}?(?:计划|目标|任务|指标))"
+        rf"(?:基数)?(?:\((?P<base>[^)]{{0,20}})\))?的?"
         rf"(?P<pcts>{pct}(?:(?:、|和|及|与|,){pct})*)")
 
 
 _PLAN_SHARE = None
 
 
-def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool]]:
-    """占年计划(基数)(…)的X%: (start, end, percents, 分别) for each clause."""
+def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str, str]]:
+    """占年计划(基数)(…)的X%: (start, end, percents, 分别, verb, bracketed base) for each clause."""
     global _PLAN_SHARE
     if _PLAN_SHARE is None:
         _PLAN_SHARE = _plan_share_re()
     out = []
     for m in _PLAN_SHARE.finditer(text):
         pcts = [float(p) for p in re.findall(r"\d+(?:\.\d+)?(?=%)", m.group("pcts"))]
-        out.append((m.start(), m.end(), pcts, bool(m.group("each"))))
+        out.append((m.start(), m.end(), pcts, bool(m.group("each")), m.group("verb"), m.group("base") or ""))
     return out
 
 
 def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
     """Arabic figures that are neither a quantity nor something the grammar knows is none (a year,
     a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
-    masks = _masked_spans(text) + [(a, b) for a, b, _, _ in plan_share_clauses(text)]
+    masks = _masked_spans(text) + [(a, b) for a, b, *_ in plan_share_clauses(text)]
     taken = [(q.start, q.end) for q in found]
     out = []
     for tok in _TOKEN.finditer(text):
@@ -144,7 +150,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in order. With `percents`, 占年计划的X% attaches to the value before it."""
     masks = _masked_spans(text)
     shares = plan_share_clauses(text) if percents or "占" in text else []
-    masks += [(a, b) for a, b, _, _ in shares]
+    masks += [(a, b) for a, b, *_ in shares]
     tokens = list(_TOKEN.finditer(text))
     found: list[Quantity] = []
     skip_until = -1
@@ -159,19 +165,39 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
             continue
         found.append(q)
         skip_until = q.end
+    _inherit_metrics(text, found, same_unit=not percents)
     if percents:
         _attach_percents(text, found, shares)
     return found
 
 
+def _measured_against(q: Quantity, base: str) -> bool:
+    """`480.27万平方米,完成省定任务指标(650万平方米)的73.9%`: the share is that value's, measured
+    against a base of the same unit."""
+    lx = lexicon()
+    return bool(base) and any(lx.unit_name(u) == q.unit for u in lx.measure if u in base)
+
+
+def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> None:
+    """`报销比例分别达到80%、70%、60%`: the figures after the first in a 、-list share its metric."""
+    for prev, q in zip(found, found[1:]):
+        if q.metric:
+            continue
+        gap = text[prev.end:q.start]
+        # In a plan's text, a figure of the same unit in the same sentence counts the same thing again;
+        # in a progress text it may be a part (其中408个已完工), which the ledger must not take for another.
+        if gap.strip() in ("、", "和", "及", "与", ",", "或") or (
+                same_unit and prev.unit == q.unit and not re.search(r"[。;]", gap)):
+            q.metric = prev.metric  # 开工口袋公园40个,完成30个: the same thing counted again
+
+
 def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     lx = lexicon()
     start = tok.start()
-    before = text[max(0, start - 4):start]
     chinese = tok.group("c") is not None
     literal = tok.group(0)
     if chinese:
-        value = _chinese_value(literal)
+        value = 1.0 if literal == "一" and _one_counts(text, tok) else _chinese_value(literal)
         if value is None:
             return None
         pos = tok.end()
@@ -199,6 +225,8 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     unit, pos = _unit_at(text, pos)
     if unit is None:
         return None
+    if unit and any(text.startswith(w, pos - len(unit)) for w in lx.measure_compounds if w.startswith(unit)):
+        return None  # 121人才梯队项目: the measure word begins a word
     if unit == "" and not _bare_figure_allowed(text, pos, scaled=bool(tok.group("m")) or (chinese and literal[-1] in "万亿")):
         return None
     if chinese and unit in lx.not_after_chinese_numeral:
@@ -227,6 +255,16 @@ def _is_condition(text: str, start: int, after: int) -> bool:
         return False
     head = text[max(0, start - 6):start]
     return any(head.endswith(w) for w in lexicon().condition_attributes)
+
+
+def _one_counts(text: str, tok: re.Match) -> bool:
+    """`建设一座日供水30万吨的净水厂`: 一 with a concrete measure word after a verb of building counts."""
+    lx = lexicon()
+    after = text[tok.end():tok.end() + 1]
+    if after not in lx.one_counts or text[tok.end():tok.end() + 2] in ("一体", "个人", "处理", "条件"):
+        return False
+    before = text[max(0, tok.start() - 4):tok.start()]
+    return any(before.endswith(v) for v in lx.build_verbs)
 
 
 def _chinese_value(literal: str) -> float | None:
@@ -294,6 +332,21 @@ _METRIC_TAIL = re.compile(r"(?:达到|达|为|至|提高到|提高至|增至|降
 _BRACKETED = re.compile(r"\([^()]*\)$")
 
 
+def _head_start(text: str, head_end: int, *, cross: bool) -> int:
+    i = head_end
+    while i > 0 and head_end - i < 16:
+        if cross and text[i - 1] == ")":  # a short bracket inside the name is part of it
+            opening = text.rfind("(", max(0, i - 8), i - 1)
+            if opening < 0 or ")" in text[opening:i - 1]:
+                break
+            i = opening
+            continue
+        if text[i - 1] in _DELIMS:
+            break
+        i -= 1
+    return i
+
+
 def _metric(text: str, start: int, end: int) -> str:
     """The few printed words naming what is counted: the words before the number, joined by the
     noun after the measure word when the sentence names the thing there (开工建设10处城镇消防站)."""
@@ -303,23 +356,32 @@ def _metric(text: str, start: int, end: int) -> str:
         if not m:
             break
         head_end = m.start()
-    i = head_end
-    while i > 0 and text[i - 1] not in _DELIMS and head_end - i < 16:
-        i -= 1
+    i = _head_start(text, head_end, cross=False)
+    if not _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end])) and i > 0 and text[i - 1] == ")":
+        i = _head_start(text, head_end, cross=True)  # 达标县(区)达到100%: the name goes on before the bracket
     head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end]))
     j = end
     while j < len(text) and text[j] not in _DELIMS and j - end < 14:
         j += 1
     tail = text[end:j]
+    if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
+        tail = tail[1:]
     tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail
-    return _METRIC_LEAD.sub("", head + tail) or head or tail
+    metric = (_METRIC_LEAD.sub("", head + tail) or head or tail).lstrip(".,、;:的")
+    return re.sub(r"^\([^()]*\)", "", metric)
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:
-    for a, _b, pcts, each in shares:
+    for a, b, pcts, each, verb, base in shares:
         sentence_start = max(text.rfind(ch, 0, a) for ch in "。;") + 1
         before = [q for q in found if sentence_start <= q.start and q.end <= a and q.percent is None]
+        if before and verb == "完成" and len(pcts) == 1 and not _measured_against(before[-1], base):
+            before = []  # 已建成2处,完成年度任务的50%: a share of the whole task, a value of its own
         if not before:
+            if len(pcts) == 1:  # 已完成年度目标任务的55%: a share alone is one % value of that percent
+                found.append(Quantity(metric=_metric(text, a, b), value=pcts[0], unit="%", qualifier="=",
+                                      start=a, end=b, literal=text[a:b], percent=pcts[0]))
+                found.sort(key=lambda q: q.start)
             continue
         if len(pcts) == 1 and not each:
             before[-1].percent = pcts[0]

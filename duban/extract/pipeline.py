@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import re
 
-from duban.extract.dates import common_year, first_year, period_end
+from datetime import date
+
+from duban.extract.dates import common_year, first_year, period_end, publication_year
 from duban.extract.document import Cell, Document, Line, Row, Table
+from duban.extract import doubts
 from duban.extract.normalize import close_spaces, has_ruby, normalize
 from duban.extract.plan import Finding, Plan
 from duban.extract.shapes import numbered, table
 from duban.extract.shapes.assemble import Context, build_task
 
 _TITLE_WORDS = re.compile(r"任务|计划|一览表|清单|台账|情况|实事|行动|方案|安排|要点|项目|进展|分工|责任|目标|通报|简报|进度")
+_COMPLETION_REPORT = re.compile(r"完成情况|完成情况公示|年度完成|全年完成|总结")
+_OUTLINE_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,3}[.、])")
 _DATE_ONLY = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _HEADING_SENTENCE = re.compile(r"^([^。,;:]{2,30})。(?=.)")
 
@@ -55,7 +60,7 @@ def _texts(doc: Document):
 def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     doc = prepare(doc)
     plan = Plan(source=doc.source)
-    lines = doc.lines()
+    lines = numbered.prepare_lines(doc.lines(), wrapped=doc.format == "pdf")
     task_table = next((tt for tt in map(table.recognise, doc.tables()) if tt), None)
     if task_table is not None:
         task_table = table.gather(task_table, doc.blocks)
@@ -67,18 +72,22 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
     preamble = _preamble(doc, task_table, style)
     plan.title = find_title(preamble)
     all_text = "\n".join(_texts(doc))
-    plan.year = year or first_year(plan.title or "") or first_year("\n".join(preamble)) or common_year(all_text)
+    plan.year = (year or first_year(plan.title or "") or first_year("\n".join(preamble))
+                 or publication_year(all_text) or common_year(all_text))
     period = period_end(plan.title or "", plan.year) or period_end("\n".join(preamble), plan.year)
+    if period is None and plan.year and _COMPLETION_REPORT.search(plan.title or ""):
+        period = date(plan.year, 12, 31)  # a completion report with no cut-off reports the whole year
     ctx = Context(year=plan.year, period_end=period, findings=plan.findings)
 
     if task_table is not None:
         drafts = table.drafts(task_table, period, plan.year)
     elif style is not None:
-        drafts = numbered.drafts(lines, style)
+        drafts = numbered.drafts(lines, style, plan.findings)
         _titles_from_heading_sentences(drafts)
     else:
         drafts = []
     plan.tasks = [build_task(d, ctx) for d in drafts]
+    plan.findings.extend(doubts.review(plan))
     plan.kind = "progress" if any(t.progress for t in plan.tasks) else "plan"
     if not plan.tasks:
         plan.findings.append(Finding("no_tasks", "文档中没有找到编号的任务或任务表", None, "document"))
@@ -116,7 +125,7 @@ def find_title(preamble: list[str]) -> str | None:
         t = close_spaces(text)
         if not 4 <= len(t) <= 80 or re.search(r"[。,;:!?]", t) or t[0] in "[【((《":
             continue
-        if _DATE_ONLY.match(t) or not _TITLE_WORDS.search(t):
+        if _DATE_ONLY.match(t) or not _TITLE_WORDS.search(t) or _OUTLINE_MARK.match(t):
             continue
         return t
     return None
@@ -128,4 +137,5 @@ def _titles_from_heading_sentences(drafts) -> None:
     heads = [_HEADING_SENTENCE.match(close_spaces(d.content)) for d in drafts]
     if len(drafts) >= 2 and sum(1 for h in heads if h) >= 0.6 * len(drafts):
         for d, h in zip(drafts, heads):
-            d.title = h.group(1) if h else None
+            if d.title is None and h:
+                d.title = h.group(1)

@@ -44,10 +44,17 @@ class Progress:
     as_of: date | None
     text: str
     values: list[Quantity] = field(default_factory=list)
+    on_track: bool | None = None  # the document's own schedule flag (是否达序), beside the ledger's judgement
+    note: str | None = None       # its 说明 / 备注 column
 
     def as_json(self) -> dict:
-        return {"as_of": self.as_of.isoformat() if self.as_of else None, "text": self.text,
-                "values": [q.as_json(with_percent=True) for q in self.values]}
+        out = {"as_of": self.as_of.isoformat() if self.as_of else None, "text": self.text,
+               "values": [q.as_json(with_percent=True) for q in self.values]}
+        if self.on_track is not None:
+            out["on_track"] = self.on_track
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(slots=True)

@@ -21,7 +21,8 @@ _NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
 # Role labels inside a unit bracket or a unit line: 牵头单位:…, 参与单位:…
-LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "牵头", "责任")
+LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "承办单位", "实施单位", "责任主体",
+              "牵头", "责任")
 CO_ROLES = ("协办单位", "配合单位", "参与单位", "协同单位", "配合部门", "参与部门", "协办部门", "协同部门", "协办", "配合", "参与")
 _ROLE = re.compile("(" + "|".join(sorted(LEAD_ROLES + CO_ROLES, key=len, reverse=True)) + r")\s*[::]")
 
@@ -45,12 +46,19 @@ class Units:
         return self
 
 
+# A collective reference lists levels with 、 and stays one unit: 各镇、街道, 各有关区、县级市.
+_LEVEL = r"(?:区|县|市|县级市|县市|区县|镇|乡|乡镇|街道|园区|开发区|功能区|管委会|社区|村)(?:政府|人民政府|党委|党工委)?"
+_COLLECTIVE = re.compile(rf"各(?:有关|相关)?[^、,,;;()\s]{{1,8}}(?:、{_LEVEL}(?=$|[,,;;()\s]))+")
+_JOINER = "\ue000"  # a private-use character: no text has it
+
+
 def split_groups(text: str) -> list[list[str]]:
     """`市财政局、市自然资源和规划局,各区(市)政府 市发展改革委` → [[市财政局, 市自然资源和规划局, 各区(市)政府], [市发展改革委]]."""
+    text = _COLLECTIVE.sub(lambda m: m.group(0).replace("、", _JOINER), text)
     groups: list[list[str]] = []
     for part in split_outside_brackets(text, _GROUP_SEP):
         for chunk in _split_on_gaps(part):
-            names = [clean_name(n) for n in split_outside_brackets(chunk, _LIST_SEP)]
+            names = [clean_name(n.replace(_JOINER, "、")) for n in split_outside_brackets(chunk, _LIST_SEP)]
             names = [n for n in names if n]
             if names:
                 groups.append(names)
@@ -119,7 +127,8 @@ def clean_name(name: str) -> str:
     """One organisation as printed: spaces closed, a trailing scope note `(节能保暖工程)` and 等 dropped."""
     name = close_spaces(name).strip(" .。;:")
     m = _TRAILING_NOTE.search(name)
-    if m and m.group(1) not in _KEEP_NOTES and m.start() > 0:
+    # 各区县政府(南太湖新区、长合区管委会): the bracket widens a collective unit, it is no scope note.
+    if m and m.group(1) not in _KEEP_NOTES and m.start() > 0 and not name.startswith("各"):
         name = name[: m.start()]
     if name.endswith("等") and len(name) > 3:
         name = name[:-1]
@@ -130,20 +139,44 @@ _VERB_ROLES = re.compile(r"^(?P<lead>[^;;]+?)牵头(?:负责)?(?:[,,;;]\s*(?P<co
 LEAD_NOTE = re.compile(r"\((?:牵头|牵头单位|主责)\)")
 
 
-def parse_roles(text: str) -> Units | None:
+_PERSON = re.compile(r"(?:分管领导|牵头领导|责任领导|分管副\S{1,2}长|项目责任人|责任人|联系人|联系电话|监督电话)\s*[::]")
+# A lead convention stated in a note: (列第一位的为工作牵头单位或汇总单位,下同), 排在第一位的为牵头单位.
+FIRST_LEADS_NOTE = re.compile(r"(?:列|排|排在|位列|名列)?(?:第一位|首位|第一个|排名第一)的?(?:单位)?(?:为|是)[^()]{0,12}牵头")
+_CONVENTION_BRACKET = re.compile(r"\(([^()]*(?:第一位|首位|第一个|排名第一)[^()]*牵头[^()]*)\)")
+
+
+def strip_convention(text: str) -> tuple[str, str | None]:
+    """`…、各区县政府(列第一位的为牵头单位,下同)` → the units without the note, and the note."""
+    m = _CONVENTION_BRACKET.search(text)
+    if m is None:
+        return text, None
+    return text[:m.start()] + text[m.end():], m.group(1)
+
+
+def parse_roles(text: str, *, first_leads: bool = False) -> Units | None:
     """`牵头单位:市科技局,参与单位:青岛蓝谷管理局`, `市科技局牵头,市财政局配合` or
-    `市教育局(牵头)、市财政局` → leads and co-units; None when no role is named."""
+    `市教育局(牵头)、市财政局` → leads and co-units; None when no role is named. With
+    `first_leads` (a convention the document stated), the first unit of a 责任单位 list leads."""
+    person = _PERSON.search(text)
+    if person:  # a person field ends the units
+        text = text[:person.start()]
     marks = list(_ROLE.finditer(text))
     if not marks:
         return _verb_roles(text.strip())
+    # When 牵头单位 and 责任单位 both appear, the 责任单位 co-operate.
+    has_lead = any(m.group(1).startswith("牵头") or m.group(1) == "主责单位" for m in marks)
     units = Units()
     for i, m in enumerate(marks):
         body = text[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(text)]
         body = body.strip(" ,,;;。")
-        if m.group(1) in CO_ROLES:
+        role = m.group(1)
+        if role in CO_ROLES or (has_lead and role.startswith("责任")):
             units.add([], split_units(body))
         elif LEAD_NOTE.search(body):
             found = leads_by_note(body)
+            units.add(found.leads, found.co)
+        elif first_leads:
+            found = leads_by_first(body)
             units.add(found.leads, found.co)
         else:
             units.add(split_units(body), [])
@@ -213,3 +246,19 @@ def trailing_bracket(text: str) -> tuple[int, int] | None:
             if depth == 0:
                 return i, end
     return None
+
+
+# How the name of an organisation ends; a unit without one of these is doubtful (a person, a fragment).
+_ORG_SUFFIXES = ("局", "委", "办", "府", "部", "厅", "会", "站", "队", "所", "院", "中心", "公司", "集团", "室", "行", "社",
+                 "馆", "台", "处", "组", "区", "县", "市", "园", "港", "场", "关", "署", "校", "街道", "镇", "乡", "单位",
+                 "部门", "联", "团", "协", "指挥部", "管委会", "法院", "检察院", "军", "司", "科", "厂", "矿", "报", "网")
+
+
+def looks_like_organisation(name: str) -> bool:
+    """`市住建局`, `各镇、街道`, `水务集团` are organisations; `徐国江`, `鄞州` and `县级市` are not."""
+    name = re.sub(r"\([^()]*\)$", "", close_spaces(name))
+    if len(name) < 2:
+        return False
+    if name.startswith(("各", "相关", "有关")):
+        return True
+    return name.endswith(_ORG_SUFFIXES) and not re.fullmatch(r"[区县市镇乡]|县级市|地级市", name)

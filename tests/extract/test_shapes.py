@@ -31,7 +31,9 @@ def test_table_broken_by_section_lines():
 def test_numbered_tasks_with_subsections_and_unit_lines():
     plan, t = tasks("numbered_subsections.txt")
     assert plan.year == 2024 and len(t) == 4
-    assert t["1"].section == "一、扩大有效需求" and t["4"].section == "二、建设现代化产业体系"
+    # A task sits under its innermost heading; one directly under a top-level heading takes that.
+    assert t["1"].section == "(一)推动消费提质扩容" and t["3"].section == "(二)扩大有效投资"
+    assert t["4"].section == "二、建设现代化产业体系"
     assert (t["1"].lead_units, t["1"].co_units) == (["市商务局"], ["市文化和旅游局", "各区(市)政府"])
     assert (t["2"].lead_units, t["2"].co_units) == (["市商务局"], ["市住房城乡建设局", "市自然资源和规划局"])
     assert (t["3"].lead_units, t["3"].co_units) == (["市发展改革委"], ["市财政局", "市自然资源和规划局"])

@@ -139,11 +139,11 @@ def col(name: str) -> int:
 
 
 def test_the_template_lists_the_units_tasks_one_row_per_indicator(plan002):
-    unit = get_unit("市卫生健康委")  # leads 3 (4 indicators) and 4 (2 indicators)
+    unit = get_unit("市卫生健康委")  # leads 3 (1 indicator: its subsidy amounts are standards) and 4 (2)
     ws = template(unit, plan002)["进展填报"]
     assert [c.value for c in ws[3]] == TEMPLATE_HEADERS
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
-    assert [r[0] for r in rows] == ["3"] * 4 + ["4"] * 2
+    assert [r[0] for r in rows] == ["3"] + ["4"] * 2
     signing = next(r for r in rows if r[3] == "65岁以上老年人签约率")
     assert signing[2] == "牵头" and signing[4] == "%" and signing[5] == "75%"
     assert signing[6] == 79.2 and signing[7] == datetime(2024, 11, 30)  # the last approved value and its date

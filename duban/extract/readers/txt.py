@@ -145,6 +145,9 @@ def blocks_from_text(text: str) -> list:
 
     def flush() -> None:
         rows = [(n, raw, cells) for n, raw, kind, cells in run if not _is_separator(kind, cells)]
+        # A table printed without a left border (`1 | … |`): a row opening with `|` has an empty first cell.
+        if rows and not rows[0][1].lstrip().startswith("|"):
+            rows = [(n, raw, [""] + cells if raw.lstrip().startswith("|") else cells) for n, raw, cells in rows]
         # A lone TAB row of three or more cells is a table too: a header whose rows are
         # separated from it by a section line.
         if len(rows) >= 2 or (len(rows) == 1 and run[0][2] == "tab" and len(rows[0][2]) >= 3):

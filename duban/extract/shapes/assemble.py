@@ -5,14 +5,27 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from duban.extract.dates import period_end
+from duban.extract.dates import cutoff_date, period_end
 from duban.extract.normalize import close_spaces
-from duban.extract.numbers import chinese_to_number, find_quantities, unexplained_numbers
+from duban.extract import meaning
+from duban.extract.numbers import Quantity, chinese_to_number, find_quantities, unexplained_numbers
 from duban.extract.plan import Finding, Progress, Task
-from duban.extract.shapes.schedule import milestones
+from duban.extract.shapes.schedule import dated_clauses, milestones
 from duban.extract.units import Units
 
-_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:进展情况|推进情况|完成情况|工作进展|进展|落实情况|进度情况)\s*[::]\s*")
+_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:实际完成情况|进展情况|推进情况|完成情况|工作进展|目前进展|实施进展|推进进度|工作进度|"
+                             r"实施情况|执行情况|进展|落实情况|进度情况)\s*[::]\s*")
+
+
+@dataclass(slots=True)
+class ProgressDraft:
+    """One progress cell or paragraph, before its quantities are read."""
+
+    text: str
+    as_of: date | None = None          # from a column header (1-11月推进情况) or the document
+    values: list[tuple[float, float | None]] | None = None  # bare completion figures and their percents
+    on_track: bool | None = None       # a 是否达序 / 进展状态 column
+    note: str | None = None            # a 说明 / 备注 column
 
 
 @dataclass(slots=True)
@@ -25,7 +38,7 @@ class TaskDraft:
     domain: str | None = None
     units: Units = field(default_factory=Units)
     schedule: str = ""
-    progress: list[tuple[str, date | None]] = field(default_factory=list)  # (text, as of from a column header)
+    progress: list[ProgressDraft] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -33,6 +46,7 @@ class Context:
     year: int | None
     period_end: date | None  # the document's reporting date (its title's 1-11月, 上半年 …)
     findings: list[Finding]
+    dated_clauses: bool = True  # False when the document's tasks have schedules (a schedule wins)
 
 
 def task_number(raw: str) -> str | None:
@@ -47,12 +61,32 @@ def task_number(raw: str) -> str | None:
     return str(int(value)) if value else None
 
 
+_NEXT_STEPS = re.compile(r"\s*(?:下步打算|下一步打算|下一步计划|下一步工作|存在问题)\s*[::].*$", re.S)
+
+
+def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Progress | None:
+    text = close_spaces(_NEXT_STEPS.sub("", _PROGRESS_LABEL.sub("", entry.text)))
+    if not text and entry.values is None:
+        return None
+    # The text's own cut-off (截至4月10日) wins; then the column's period, the document's, and a
+    # period the text merely mentions (已完成第一季度结对仪式 is no report date when the title has one).
+    as_of = cutoff_date(text, ctx.year) or entry.as_of or ctx.period_end or period_end(text, ctx.year)
+    if as_of is None:
+        ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, where))
+    if entry.values is not None:  # bare completion figures: the achieved values, unit ""
+        values = [Quantity(metric=task.title or task.content[:20], value=v, unit="", qualifier="=", start=0, end=0,
+                           literal=str(v), percent=p) for v, p in entry.values]
+    else:
+        values = meaning.achievements(text, find_quantities(text, percents=True))
+    return Progress(as_of=as_of, text=text, values=values, on_track=entry.on_track, note=entry.note)
+
+
 def build_task(draft: TaskDraft, ctx: Context) -> Task:
     content = close_spaces(draft.content)
     task = Task(number=draft.number, content=content, where=draft.where, section=draft.section,
                 title=draft.title, domain=close_spaces(draft.domain) if draft.domain else None,
                 lead_units=list(draft.units.leads), co_units=list(draft.units.co))
-    task.targets = find_quantities(content)
+    task.targets = meaning.targets(content, find_quantities(content))
     for context in unexplained_numbers(content, task.targets):
         ctx.findings.append(Finding("unknown_number", f"未能识别的数字:「{context}」", task.number, draft.where))
     if draft.schedule.strip():
@@ -60,14 +94,12 @@ def build_task(draft: TaskDraft, ctx: Context) -> Task:
         if unplaced:
             ctx.findings.append(Finding("no_year", "时间节点没有年份,无法确定日期(可用 --year 指定计划年度)",
                                         task.number, draft.where))
-    for text, header_as_of in draft.progress:
-        text = close_spaces(_PROGRESS_LABEL.sub("", text))
-        if not text:
-            continue
-        as_of = period_end(text, ctx.year) or header_as_of or ctx.period_end
-        if as_of is None:
-            ctx.findings.append(Finding("no_as_of", "进展情况没有截至日期", task.number, draft.where))
-        task.progress.append(Progress(as_of=as_of, text=text, values=find_quantities(text, percents=True)))
+    elif ctx.dated_clauses:  # no schedule of its own: the dated clauses of its text are its milestones
+        task.milestones = dated_clauses(content, ctx.year)
+    for entry in draft.progress:
+        progress = _progress(entry, task, ctx, draft.where)
+        if progress is not None:
+            task.progress.append(progress)
     if not task.lead_units and not task.co_units:
         ctx.findings.append(Finding("no_unit", "未找到责任单位", task.number, draft.where))
     return task
