@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from duban.cli_words import ChineseParser
+from duban.cli_words import install as install_chinese_words
 from duban.errors import DubanError
 
 
@@ -134,11 +136,28 @@ def _cmd_load(args) -> int:
 
 def _cmd_users(args) -> int:
     _ledger()
-    from duban.people.services import add_user
+    from duban.people.services import add_user, describe, get_user, list_users, reset_password, role_label, set_active
 
-    user, password = add_user(args.name, args.role, unit=args.unit, password=args.password, actor_name=args.actor)
-    shown = "" if args.password else f",初始密码:{password}(只显示这一次)"
-    print(f"已创建用户 {user.get_username()}({args.role}{'·' + args.unit if args.unit else ''}){shown}")
+    if args.action == "add":
+        user, password = add_user(args.name, args.role, unit=args.unit, password=args.password,
+                                  name=args.full_name or "", title=args.title or "", actor_name=args.actor)
+        shown = "" if args.password else f",初始密码:{password}(只显示这一次)"
+        print(f"已创建用户 {user.get_username()}({role_label(user)}{'·' + args.unit if args.unit else ''}){shown}")
+    elif args.action == "list":
+        users = list(list_users(role=args.role, active=None if args.all else True))
+        print("账号\t姓名\t职务\t角色·单位\t状态")
+        for user in users:
+            print(describe(user))
+        print(f"共 {len(users)} 个账号" + ("" if args.all else "(不含已停用的;--all 全部列出)"))
+    elif args.action in ("disable", "enable"):
+        user = get_user(args.name)
+        set_active(user, args.action == "enable", actor_name=args.actor)
+        print(f"已{'启用' if args.action == 'enable' else '停用'}用户 {user.get_username()}")
+    elif args.action == "reset":
+        user = get_user(args.name)
+        password = reset_password(user, args.password, actor_name=args.actor)
+        shown = "" if args.password else f",新密码:{password}(只显示这一次)"
+        print(f"已重置用户 {user.get_username()} 的密码{shown}")
     return 0
 
 
@@ -226,95 +245,121 @@ def _cmd_manage(args) -> int:
     return 0
 
 
+def _with_description(add_parser):
+    """A subcommand's own --help starts with what it does (its help line)."""
+    def add(name, **kwargs):
+        kwargs.setdefault("description", kwargs.get("help"))
+        return add_parser(name, **kwargs)
+    return add
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="duban", description="督办: 重点任务督查督办系统")
-    sub = ap.add_subparsers(dest="command", required=True)
+    install_chinese_words()
+    ap = ChineseParser(prog="duban", description="督办:重点任务督查督办系统")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="命令",
+                            parser_class=ChineseParser)
+    sub.add_parser = _with_description(sub.add_parser)
     ex = sub.add_parser("extract", help="读取计划或进展文档,输出 duban.plan/1 JSON")
-    ex.add_argument("file")
-    ex.add_argument("--year", type=int, default=None, help="计划年度(文档没有写明年份时)")
-    ex.add_argument("--indent", type=int, default=1)
+    ex.add_argument("file", metavar="文件", help="计划或进展文档(txt、docx、xlsx、xls、html、pdf)")
+    ex.add_argument("--year", type=int, default=None, metavar="年度", help="计划年度(文档没有写明年份时)")
+    ex.add_argument("--indent", type=int, default=1, metavar="缩进", help="JSON 缩进的空格数(默认1)")
     ex.set_defaults(run=_cmd_extract)
 
     im = sub.add_parser("import", help="抽取文档并存入台账(每个文件要么全部导入,要么不变)")
-    im.add_argument("files", nargs="+")
-    im.add_argument("--year", type=int, default=None)
-    im.add_argument("--actor", default="cli", help="记入审计的操作人")
+    im.add_argument("files", nargs="+", metavar="文件", help="一个或多个计划或进展文档")
+    im.add_argument("--year", type=int, default=None, metavar="年度", help="计划年度(文档没有写明年份时)")
+    im.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
     im.set_defaults(run=_cmd_import)
 
     st = sub.add_parser("status", help="按序时进度评估任务,列出状态和原因")
-    st.add_argument("--year", type=int)
-    st.add_argument("--plan", help="计划编号或导入时的文件名")
-    st.add_argument("--as-of", type=_date, help="评估日期 YYYY-MM-DD(默认今天)")
-    st.add_argument("--unit", help="只看某单位牵头或参与的任务")
-    st.add_argument("--status", help="只看某状态:滞后/behind、逾期/overdue …")
-    st.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    st.add_argument("--year", type=int, metavar="年度", help="只看某年度的计划")
+    st.add_argument("--plan", metavar="计划", help="计划编号或导入时的文件名")
+    st.add_argument("--as-of", type=_date, metavar="日期", help="评估日期 YYYY-MM-DD(默认今天)")
+    st.add_argument("--unit", metavar="单位", help="只看某单位牵头或参与的任务")
+    st.add_argument("--status", metavar="状态", help="只看某状态:滞后、严重滞后、逾期、未开始 …")
+    st.add_argument("--format", choices=["table", "json", "csv"], default="table", help="输出格式(默认表格)")
     st.set_defaults(run=_cmd_status)
 
     pr = sub.add_parser("progress", help="记录任务进展")
-    prs = pr.add_subparsers(dest="action", required=True)
-    add = prs.add_parser("add", help="记录一条进展")
-    add.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
-    add.add_argument("--task", required=True, help="任务序号")
-    add.add_argument("--as-of", type=_date, required=True, help="截至日期 YYYY-MM-DD")
+    prs = pr.add_subparsers(dest="action", required=True, metavar="操作")
+    add = prs.add_parser("add", help="记录一条进展", description="记录一条进展")
+    add.add_argument("--plan", required=True, metavar="计划", help="计划编号或导入时的文件名")
+    add.add_argument("--task", required=True, metavar="序号", help="任务序号")
+    add.add_argument("--as-of", type=_date, required=True, metavar="日期", help="截至日期 YYYY-MM-DD")
     add.add_argument("--value", action="append", metavar="指标=数值", help="如 城镇新增就业=15万 (可多次)")
-    add.add_argument("--text", help="进展情况文字")
-    add.add_argument("--actor", default="cli")
+    add.add_argument("--text", metavar="文字", help="进展情况文字")
+    add.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
     add.set_defaults(run=_cmd_progress_add)
 
     un = sub.add_parser("units", help="单位名录:list 列出,merge 合并同一单位的两种写法")
-    un.add_argument("action", nargs="?", choices=["list", "merge"], default="list")
-    un.add_argument("names", nargs="*")
-    un.add_argument("--actor", default="cli")
+    un.add_argument("action", nargs="?", choices=["list", "merge"], default="list", help="操作(默认 list)")
+    un.add_argument("names", nargs="*", metavar="单位", help="merge 时:保留的单位 并入的单位")
+    un.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
     un.set_defaults(run=_cmd_units)
 
     du = sub.add_parser("dump", help="把整个台账导出为一个文件(可迁移到另一个数据库)")
-    du.add_argument("file")
+    du.add_argument("file", metavar="文件", help="导出到的文件")
     du.set_defaults(run=_cmd_dump)
     lo = sub.add_parser("load", help="从 dump 文件导入整个台账(目标须为空)")
-    lo.add_argument("file")
+    lo.add_argument("file", metavar="文件", help="dump 导出的文件")
     lo.add_argument("--replace", action="store_true", help="先清空现有台账")
     lo.set_defaults(run=_cmd_load)
 
-    us = sub.add_parser("users", help="用户:add 新建账号")
-    uss = us.add_subparsers(dest="action", required=True)
-    ua = uss.add_parser("add", help="新建账号")
-    ua.add_argument("name")
-    ua.add_argument("--role", required=True, help="office(督查室) / leader(领导) / reporter(单位填报员) / reviewer(审核员)")
-    ua.add_argument("--unit", help="单位填报员所属单位")
-    ua.add_argument("--password", help="不指定则生成随机密码并显示一次")
-    ua.add_argument("--actor", default="cli")
-    ua.set_defaults(run=_cmd_users)
+    us = sub.add_parser("users", help="用户:add 新建、list 列出、disable 停用、enable 启用、reset 重置密码")
+    uss = us.add_subparsers(dest="action", required=True, metavar="操作")
+    ua = uss.add_parser("add", help="新建账号", description="新建账号")
+    ua.add_argument("name", metavar="账号", help="登录用的账号名")
+    ua.add_argument("--role", required=True, metavar="角色",
+                    help="office(督查室) / leader(领导) / reporter(单位填报员) / reviewer(审核员)")
+    ua.add_argument("--unit", metavar="单位", help="单位填报员所属单位")
+    ua.add_argument("--full-name", metavar="姓名", help="姓名(操作记录中显示)")
+    ua.add_argument("--title", metavar="职务", help="职务,如:科长")
+    ua.add_argument("--password", metavar="密码", help="不指定则生成随机密码并显示一次")
+    ua.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
+    ul = uss.add_parser("list", help="列出账号", description="列出账号(账号、姓名、职务、角色、单位、状态)")
+    ul.add_argument("--role", metavar="角色", help="只列某角色:office / leader / reporter / reviewer")
+    ul.add_argument("--all", action="store_true", help="连同已停用的账号")
+    for action, words in (("disable", "停用账号(不能再登录,历史记录保留)"), ("enable", "重新启用已停用的账号")):
+        ud = uss.add_parser(action, help=words, description=words)
+        ud.add_argument("name", metavar="账号")
+        ud.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
+    ur = uss.add_parser("reset", help="重置密码", description="重置密码(旧密码立即失效)")
+    ur.add_argument("name", metavar="账号")
+    ur.add_argument("--password", metavar="密码", help="不指定则生成随机密码并显示一次")
+    ur.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
+    ur.set_defaults(run=_cmd_users)
+    us.set_defaults(run=_cmd_users)
 
     bu = sub.add_parser("bulletin", help="生成通报(编号、冻结快照):docx / html / md / xlsx")
-    bu.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
-    bu.add_argument("--as-of", type=_date, required=True, help="截至日期 YYYY-MM-DD")
-    bu.add_argument("--format", choices=["docx", "html", "md", "xlsx"], default="docx")
-    bu.add_argument("-o", "--output", required=True)
+    bu.add_argument("--plan", required=True, metavar="计划", help="计划编号或导入时的文件名")
+    bu.add_argument("--as-of", type=_date, required=True, metavar="日期", help="截至日期 YYYY-MM-DD")
+    bu.add_argument("--format", choices=["docx", "html", "md", "xlsx"], default="docx", help="文件格式(默认 docx)")
+    bu.add_argument("-o", "--output", required=True, metavar="文件", help="写入的文件")
     bu.set_defaults(run=_cmd_bulletin)
 
     xp = sub.add_parser("export", help="导出台账为 xlsx(一览表格式,可原样导入)")
-    xp.add_argument("--plan", required=True, help="计划编号或导入时的文件名")
-    xp.add_argument("--format", choices=["xlsx"], default="xlsx")
-    xp.add_argument("-o", "--output", required=True)
+    xp.add_argument("--plan", required=True, metavar="计划", help="计划编号或导入时的文件名")
+    xp.add_argument("--format", choices=["xlsx"], default="xlsx", help="文件格式")
+    xp.add_argument("-o", "--output", required=True, metavar="文件", help="写入的文件")
     xp.set_defaults(run=_cmd_export)
 
     rm = sub.add_parser("remind", help="每日运行:督办件到期催办、逾期报领导,并重新评估全部任务(可放入 cron)")
-    rm.add_argument("--date", type=_date, help="按哪一天运行(默认今天)")
+    rm.add_argument("--date", type=_date, metavar="日期", help="按哪一天运行 YYYY-MM-DD(默认今天)")
     rm.set_defaults(run=_cmd_remind)
 
     it = sub.add_parser("init", help="首次启动:导入文档(默认为示例计划)、创建督查室账号、评估全部任务")
-    it.add_argument("files", nargs="*")
-    it.add_argument("--office", default="office", help="督查室账号名")
+    it.add_argument("files", nargs="*", metavar="文件", help="要导入的文档(不给则导入示例计划)")
+    it.add_argument("--office", default="office", metavar="账号", help="督查室账号名")
     it.set_defaults(run=_cmd_init)
 
     sv = sub.add_parser("serve", help="启动网站(生产级服务器 waitress;静态文件由督办自己提供)")
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--threads", type=int, default=8)
+    sv.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址(默认 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, metavar="端口", help="端口(默认 8000)")
+    sv.add_argument("--threads", type=int, default=8, metavar="线程数", help="工作线程数(默认 8)")
     sv.set_defaults(run=_cmd_serve)
 
     mg = sub.add_parser("manage", help="Django 管理命令(migrate、createsuperuser、shell …)")
-    mg.add_argument("rest", nargs=argparse.REMAINDER)
+    mg.add_argument("rest", nargs=argparse.REMAINDER, metavar="参数", help="传给 Django 管理命令的参数")
     mg.set_defaults(run=_cmd_manage)
     return ap
 

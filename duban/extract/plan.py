@@ -22,8 +22,10 @@ class Finding:
         return {"code": self.code, "message": self.message, "task": self.task, "where": self.where}
 
     def as_line(self, source: str) -> str:
+        from duban.extract.where import where_zh
+
         task = f" 第{self.task}项" if self.task else ""
-        return f"{source} {self.where}{task}: {self.message}"
+        return f"{source} {where_zh(self.where)}{task}:{self.message}"
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
 from duban.ledger.models import Evidence, Indicator, Observation, ProgressReport, SourceDocument, Task
 from duban.ledger.services import ABSURD_FACTOR, InvalidInput, find_indicator, parse_amount
+from duban.ledger.signals import report_reviewed
 from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
 from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
 from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES  # noqa: F401
@@ -130,6 +131,8 @@ def review_progress(actor, report: ProgressReport, *, approve: bool, reason: str
                summary=f"第{task.number}项 截至{current.as_of} 的进展{verb}" + (f":{reason}" if reason else ""))
         if approve:
             reassess([task.pk], today)
+        report_reviewed.send(sender=ProgressReport, report=current, actor=actor, approved=approve, reason=reason,
+                             today=today)
     report.refresh_from_db()
     return report
 

@@ -22,6 +22,8 @@ class Profile(models.Model):
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
                              verbose_name="所属单位")
+    name = models.CharField("姓名", max_length=50, blank=True)
+    title = models.CharField("职务", max_length=80, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"
@@ -29,6 +31,12 @@ class Profile(models.Model):
     def __str__(self) -> str:
         unit = f" · {self.unit}" if self.unit_id else ""
         return f"{self.user.get_username()}({self.get_role_display()}{unit})"
+
+    @property
+    def display_name(self) -> str:
+        """How histories name the person: 姓名(职务), the account name when no 姓名 was given."""
+        name = self.name or self.user.get_username()
+        return f"{name}({self.title})" if self.title else name
 
 
 class ApiToken(models.Model):

@@ -9,6 +9,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from duban.ledger.assessment import register_adjustment
+        from duban.supervision.services.members import connect
         from duban.supervision.services.problems import apply_problem_pressure
 
         register_adjustment("problem_pressure", apply_problem_pressure)
+        connect()

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from duban.web import auth, health, home
+from duban.web import auth, favicon, health, home
 from duban.web.api.urls import api
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("", include("duban.web.office.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("bulletins/", include("duban.web.bulletins.urls")),
     path("unit/", include("duban.web.unit.urls")),
     path("imports/", include("duban.web.imports.urls")),
+    path("users/", include("duban.web.people.urls")),
     path("public/clues/", include("duban.web.clues.urls")),
     path("public/", include("duban.web.public.urls")),
     path("api/", api.urls),

@@ -41,6 +41,7 @@ from django.utils import timezone
 from duban.bulletins.models import Bulletin
 from duban.bulletins.services import approve_bulletin, create_bulletin, publish_bulletin
 from duban.extract.readers import sniff
+from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
 from duban.ledger.models import (AuditEntry, Comment, Evidence, Plan, ProgressReport, SourceDocument, Task,
                                  Unit)
@@ -100,6 +101,7 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
         start_case(edu, case, today=TODAY)
         submit_feedback(edu, case, "已部署加快建设", [SimpleUploadedFile("部署通知.pdf", PDF)], today=TODAY)
         problem = raise_problem(edu, task3, "部分学校用地手续未办结", today=TODAY)
+        instruction = add_comment(users["leader"], task3, "请督查室跟踪学校建设进度", "instruction")
         change = request_change(edu, indicator=schools, new_value="25所", reason="5所学校选址调整", today=TODAY)
 
         year_end = date(2023, 12, 31)
@@ -119,7 +121,7 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
             "task1": Task.objects.get(plan=plan, number="1"),
             "edu_unit": edu_unit, "schools": schools, "other_indicator": next(i for i in indicators if i != schools),
             "report": report, "evidence": Evidence.objects.get(report=report),
-            "case": case, "case_file": case.files.get(), "problem": problem, "change": change,
+            "case": case, "case_file": case.files.get(), "instruction": instruction, "problem": problem, "change": change,
             "notification": Notification.objects.filter(user=edu).order_by("id").first(),
             "draft": draft, "approved": approved, "published": published, "clue": clue,
             "source": SourceDocument.objects.get(), "token": ApiToken.issue(office, "矩阵")[0],
@@ -204,6 +206,7 @@ def recheck_upload(d):
 PAGES: dict[str, list[Probe]] = {
     "home": [GET("O O O O O O")],
     "healthz": [GET("O O O O O O")],
+    "favicon": [GET("O O O O O O")],
     "login": [GET("O O O O O O")],
     "logout": [GET("M M M M M M"), POST("O O O O O O", to="/public/")],
     "admin": [GET("L O L L L L")],  # the office's accounts are staff; the admin's own login page
@@ -247,6 +250,19 @@ PAGES: dict[str, list[Probe]] = {
                                  "year": str(d["upload"][1]["extraction"]["year"] or "")})],
     "imports:done": [GET("L O F F F F", kwargs=lambda d: {"pk": d["source"].pk})],
 
+    "people:list": [GET("L O F F F F")],
+    "people:new": [GET("L O F F F F"),
+                   POST("L O F F F F", to="/users/", data=lambda d: {"username": "m-new", "role": "leader",
+                                                                     "name": "李明", "title": "副秘书长"})],
+    "people:detail": [GET("L O F F F F", kwargs=lambda d: {"pk": d["users"]["own"].pk}),
+                      POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["own"].pk}, to="/users/", data=lambda d: {
+                          "role": "reporter", "unit": d["edu_unit"].pk, "name": "王芳", "title": "科员"})],
+    "people:reset": [GET("L M M M M M", kwargs=lambda d: {"pk": d["users"]["other"].pk}),
+                     POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["other"].pk}, to="/users/")],
+    "people:active": [GET("L M M M M M", kwargs=lambda d: {"pk": d["users"]["other"].pk}),
+                      POST("L O F F F F", kwargs=lambda d: {"pk": d["users"]["other"].pk}, to="/users/",
+                           data=lambda d: {"active": "0"})],
+
     "public:index": [GET("O O O O O O")],
     "public:task": [GET("O O O O O O", kwargs=task3)],
 
@@ -262,6 +278,16 @@ PAGES: dict[str, list[Probe]] = {
                                   data=lambda d: {"text": "请抓紧办理"}),
                              POST("L O F F F F", kwargs=lambda d: {**case(d), "action": "accept"}, to="/cases/",
                                   data=lambda d: {"reason": "材料齐全"}, label="accept")],
+    "supervision:instructions": [GET("L O O F F F")],
+    "supervision:instruction_case": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["instruction"].pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["instruction"].pk}, to="/cases/", data=lambda d: {
+            "title": "落实领导批示:学校建设", "lead_unit": d["edu_unit"].pk,
+            "deadline": f"{TODAY + timedelta(days=15):%Y-%m-%d}"})],
+    "supervision:instruction_handle": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["instruction"].pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["instruction"].pk}, to="/instructions/",
+             data=lambda d: {"note": "已专题部署"})],
     "supervision:problems": [GET("L O O O O O")],
     "supervision:problem_new": [GET("L O O O O F", query=lambda d: f"task={d['task3'].pk}"),
                                 POST("L O O O O F", query=lambda d: f"task={d['task3'].pk}", to="/problems/",

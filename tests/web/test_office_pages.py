@@ -107,9 +107,9 @@ def test_dashboard_queries_do_not_grow_with_the_tasks(client, ledger):
         with CaptureQueriesContext(connection) as cached:
             assert client.get("/dashboard/", {"year": year}).status_code == 200
         counted[year] = (len(fresh), len(cached))
-    assert counted[2024][0] <= 16, counted
+    assert counted[2024][0] <= 17, counted  # 16, and one for the office's 待落实批示
     assert abs(counted[2024][0] - counted["all"][0]) <= 1  # "all" skips looking up the latest year
-    assert counted[2024][1] <= 9 and counted["all"][1] <= 9  # today's counts are cached for a few seconds
+    assert counted[2024][1] <= 10 and counted["all"][1] <= 10  # today's counts are cached for a few seconds
 
 
 def test_trend_counts_each_month_end_from_the_status_history(ledger):

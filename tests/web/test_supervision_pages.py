@@ -285,17 +285,41 @@ def test_the_calendar_feed_with_a_session_and_with_the_units_token(people, task1
 # ---------------------------------------------------------------- the task page's box
 
 
+def test_a_case_on_a_lagging_task_starts_right(people, task14):
+    """The form names the part that lags (the fire stations, not the AED) and offers its lead unit
+    (市消防救援支队, not 市红十字会, the first lead of the task); the office edits both before 立项 and the
+    case is opened and assigned in one step."""
+    office = signed_in(people["office"])
+    form = page_text(office.get(f"/cases/new/?task={task14.pk}"))
+    assert "关于第14项“开工建设城镇消防站”严重滞后的督办" in form
+    assert ' selected>市消防救援支队(本任务责任单位)</option>' in form
+    assert 'data-filters="co-units"' in form  # the co-units' search box
+    assert not Case.objects.exists()  # a form, not yet a case
+    bad = post(office, f"/cases/new/?task={task14.pk}", {"source": "lagging_task", "title": "", "lead_unit": "",
+                                                          "deadline": ""}, status=400)
+    assert "标题不能为空" in page_text(bad) or "请选择牵头单位" in page_text(bad)
+    assert not Case.objects.exists()
+    deadline = today() + timedelta(days=12)
+    post(office, f"/cases/new/?task={task14.pk}", {
+        "source": "lagging_task", "title": "关于加快城镇消防站开工的督办", "lead_unit": get_unit("市消防救援支队").pk,
+        "co_units": [get_unit("市红十字会").pk], "deadline": f"{deadline:%Y-%m-%d}"})
+    case = Case.objects.get()
+    assert (case.title, case.state, case.lead_unit.name, case.deadline) == \
+        ("关于加快城镇消防站开工的督办", "assigned", "市消防救援支队", deadline)
+    assert [u.name for u in case.co_units.all()] == ["市红十字会"]
+
+
 def test_the_office_task_page_offers_to_open_a_case_and_the_unit_page_to_raise_a_problem(people, task14):
     office, fire = signed_in(people["office"]), signed_in(people["fire"])
     page = page_text(office.get(f"/tasks/{task14.pk}/"))
-    assert "发起督办" in page and f'action="/cases/new/?task={task14.pk}"' in page
+    assert "发起督办" in page and f'href="/cases/new/?task={task14.pk}">发起督办</a>' in page
     case = open_case(office, task14)
     page = page_text(office.get(f"/tasks/{task14.pk}/"))
-    assert "发起督办</button>" not in page and case.number in page
+    assert "发起督办</a>" not in page and case.number in page
     page = page_text(fire.get(f"/tasks/{task14.pk}/"))
-    assert "反映问题" in page and "申请调整目标" in page and "发起督办</button>" not in page
+    assert "反映问题" in page and "申请调整目标" in page and "发起督办</a>" not in page
     on_track = Task.objects.filter(plan=task14.plan).exclude(status__in=["滞后", "严重滞后", "未开始", "逾期"]).first()
-    assert "发起督办</button>" not in page_text(office.get(f"/tasks/{on_track.pk}/"))
+    assert "发起督办</a>" not in page_text(office.get(f"/tasks/{on_track.pk}/"))
 
 
 def test_a_case_from_a_leaders_instruction_on_the_task_page(people, task14):

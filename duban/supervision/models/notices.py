@@ -44,6 +44,11 @@ class Notification(models.Model):
         PROBLEM = "problem", "问题"
         CHANGE = "change", "调整申请"
         CLUE = "clue", "群众线索"
+        INSTRUCTION = "instruction", "领导批示"
+        INSTRUCTION_DONE = "instruction_done", "批示落实"
+        REPORT_APPROVED = "report_approved", "进展审核通过"
+        REPORT_RETURNED = "report_returned", "进展被退回"
+        UNIT_CASE = "unit_case", "本单位督办件"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name="接收人")

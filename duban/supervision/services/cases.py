@@ -25,6 +25,7 @@ from duban.supervision import rules
 from duban.supervision.models import Case, CaseEvent, Notification, Problem
 from duban.supervision.services.access import (is_lead_reporter, is_office, name_of, office_users,
                                                unit_reporters)
+from duban.supervision.suggest import case_title, lagging_indicator
 from duban.supervision.services.files import check_files, discard, store_files
 from duban.supervision.services.notify import notify
 
@@ -107,6 +108,10 @@ def open_case(actor, *, title: str, source: str, task: Task | None = None, probl
                after={"number": case.number, "title": title, "source": source, "reason": reason,
                       "task": task.pk if task else None, "problem": problem.pk if problem else None},
                summary=f"督办件{case.number}立项:{title}")
+        if comment is not None:
+            from duban.supervision.services.instructions import note_case_opened
+
+            note_case_opened(comment, case, actor, today)
     return case
 
 
@@ -137,10 +142,11 @@ def _create_numbered(*, year: int, **fields) -> Case:
     raise AssertionError("unreachable")
 
 
-def open_case_for_lagging_task(actor, task: Task, today: date) -> Case:
-    """立项 for a task the assessment judged lagging (滞后, 未开始, 严重滞后 or 逾期): title and
-    reason come from the task's stored assessment. Refused when the task is not lagging or already
-    has an unfinished lagging-task case."""
+def open_case_for_lagging_task(actor, task: Task, today: date, *, title: str | None = None) -> Case:
+    """立项 for a task the assessment judged lagging (滞后, 未开始, 严重滞后 or 逾期): the title names
+    the indicator that lags most (the office may give its own), the reason comes from the task's
+    stored assessment. Refused when the task is not lagging or already has an unfinished
+    lagging-task case."""
     require(is_office(actor), "只有督查室可以立项督办件")
     try:
         status = Status.parse(task.status) if task.status else None
@@ -151,11 +157,21 @@ def open_case_for_lagging_task(actor, task: Task, today: date) -> Case:
     existing = Case.objects.filter(task=task, source="lagging_task", state__in=rules.OPEN_STATES).first()
     if existing is not None:
         raise DubanError(f"第{task.number}项已有未办结的滞后督办件{existing.number}", code="exists")
-    label = task.title or task.content
-    label = label if len(label) <= 40 else label[:40] + "…"
     when = f"(评估日期:{task.assessed_on:%Y-%m-%d})" if task.assessed_on else ""
-    return open_case(actor, title=f"关于第{task.number}项“{label}”{status.value}的督办", source="lagging_task",
-                     task=task, reason=f"{task.status_reason}{when}", today=today)
+    if title is None:
+        title = case_title(task, lagging_indicator(task, task.assessed_on or today))
+    return open_case(actor, title=title, source="lagging_task", task=task, reason=f"{task.status_reason}{when}",
+                     today=today)
+
+
+def open_lagging_case(actor, task: Task, *, title: str, lead_unit: Unit | str, co_units=(), deadline: date,
+                      today: date, note: str = "") -> Case:
+    """立项 and 交办 in one step, from the form the office edits (title, lead unit, co-units, deadline):
+    all or nothing."""
+    with transaction.atomic():
+        case = open_case_for_lagging_task(actor, task, today, title=title)
+        return assign_case(actor, case, lead_unit=lead_unit, co_units=co_units, deadline=deadline, today=today,
+                           note=note)
 
 # ---------------------------------------------------------------- 交办
 

@@ -24,6 +24,24 @@ MESSAGES = {"Cannot parse request body": "请求体无法解析:须为 JSON(Cont
             "Forbidden": "没有权限执行此操作", "Too many requests.": "请求过于频繁,请稍后再试"}
 
 
+# pydantic's messages by error type, in Chinese (an unknown type keeps a generic sentence, never English)
+PYDANTIC = {
+    "missing": "缺少必填项", "extra_forbidden": "不允许的字段", "int_parsing": "应为整数", "int_type": "应为整数",
+    "int_from_float": "应为整数", "float_parsing": "应为数字", "float_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false", "string_type": "应为文字", "string_too_long": "文字过长", "string_too_short": "文字过短",
+    "date_parsing": "日期格式应为 YYYY-MM-DD", "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD", "datetime_parsing": "时间格式应为 ISO 8601",
+    "list_type": "应为列表", "dict_type": "应为对象", "model_type": "应为对象", "json_invalid": "不是有效的 JSON",
+    "greater_than": "数值过小", "greater_than_equal": "数值过小", "less_than": "数值过大", "less_than_equal": "数值过大",
+    "too_long": "条目过多", "too_short": "条目过少", "literal_error": "不是可选的值之一", "enum": "不是可选的值之一",
+    "value_error": "取值无效", "uuid_parsing": "格式无效", "url_parsing": "网址格式无效",
+}
+
+
+def pydantic_message(error: dict) -> str:
+    return PYDANTIC.get(str(error.get("type", "")), "取值无效")
+
+
 class BulkItemError(DubanError):
     """A DubanError of the `index`th item of a bulk request (its code, the item named in the message)."""
 
@@ -64,11 +82,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
-        details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+        details = [{"loc": [str(p) for p in e.get("loc", ())], "msg": pydantic_message(e),
                     "type": str(e.get("type", ""))} for e in exc.errors]
         first = exc.errors[0] if exc.errors else {}
         where = _loc(first.get("loc", ()))
-        message = f"请求参数无效:{where}:{first.get('msg', '')}" if where else f"请求参数无效:{first.get('msg', '')}"
+        words = pydantic_message(first) if first else "取值无效"
+        message = f"请求参数无效:{where}:{words}" if where else f"请求参数无效:{words}"
         return respond(request, 422, "invalid", message, details=details, index=_bulk_index(first.get("loc", ())))
 
     @api.exception_handler(AuthenticationError)

@@ -24,7 +24,8 @@ from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
 from duban.ledger.models import (AuditEntry, Checkpoint, Comment, Observation, Plan, Responsibility, Section, Task,
                                  Unit)
-from duban.people.roles import can_comment, can_view_task, sees_everything, unit_of, visible_tasks
+from duban.people.models import Role
+from duban.people.roles import can_comment, can_view_task, role_of, sees_everything, unit_of, visible_tasks
 from duban.web import charts
 from duban.web import queries as Q
 from duban.web.office.access import query_without, task_page, today
@@ -183,9 +184,11 @@ def task_detail(request, pk: int):
         "indicators": _indicator_rows(task, indicators, observations, assessment, start, end, as_of),
         "milestones": _milestone_rows(milestones, assessment, as_of),
         "reports": reports, "findings": task.findings.select_related("source").order_by("id"),
-        "comments": task.comments.select_related("author").order_by("-created_at"),
+        "comments": task.comments.select_related("author__profile", "outcome__case", "outcome__handled_by__profile")
+        .order_by("-created_at"),
         "audit": AuditEntry.objects.filter(task=task).order_by("-at", "-id")[:200],
-        "can_comment": can_comment(request.user), "comment_kinds": Comment.Kind.choices, "max_length": MAX_LENGTH,
+        "can_comment": can_comment(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
+        else [(Comment.Kind.COMMENT.value, Comment.Kind.COMMENT.label)], "max_length": MAX_LENGTH,
         "status_color": Q.color_of(task.status_color),
     })
 

@@ -6,6 +6,7 @@ to the error page through the middleware, a Forbidden one as 403."""
 from __future__ import annotations
 
 import mimetypes
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,10 +26,13 @@ from duban.supervision.services import (acknowledge_case, actions_for, assign_ca
                                         open_case_for_lagging_task, review_feedback, start_case, submit_feedback,
                                         visible_cases)
 from duban.supervision.services.access import is_office
+from duban.supervision.services.cases import open_lagging_case
+from duban.supervision.suggest import case_title, lagging_indicator, likely_lead
 from duban.supervision.services.files import EXTENSIONS, MAX_FILES
 from duban.web.supervision.common import (date_of, done, int_of, page_of, paging_query, task_of_query, text_of,
                                           today, unit_of_field)
 
+DEFAULT_DAYS = 15  # the feedback deadline offered when a case is opened and assigned at once
 ACTION_LABELS = {"assign": "交办", "acknowledge": "签收", "start": "开始办理", "feedback": "反馈办理情况",
                  "accept": "复核通过", "return": "退回重办", "close": "办结销号", "comment": "发表意见"}
 
@@ -98,14 +102,28 @@ def case_detail(request, number: str):
 
 
 def _assign_choices(case: Case) -> dict:
-    """The units to choose from, the task's own first; the current choice (or the task's) preselected."""
-    responsibilities = (list(case.task.responsibilities.select_related("unit").order_by("role", "order"))
-                        if case.task_id else [])
+    """The units to choose from, the task's own first; the current choice preselected, else the lead
+    most likely responsible for the part that lags (not merely the first lead of the task)."""
+    if case.lead_unit_id:
+        return unit_choices(case.task, case.lead_unit, {u.pk for u in case.co_units.all()})
+    lead = likely_lead(case.task, case.instruction or case.title, _lagging_metric(case.task)) if case.task_id else None
+    return unit_choices(case.task, lead, None)
+
+
+def _lagging_metric(task) -> str:
+    indicator = lagging_indicator(task, task.assessed_on or today()) if task is not None else None
+    return indicator.metric if indicator is not None else ""
+
+
+def unit_choices(task, lead, chosen_co: set | None) -> dict:
+    """Every unit, the task's own first (marked); `lead` preselected; the co-units preselected are
+    `chosen_co`, or the task's other units when None."""
+    responsibilities = (list(task.responsibilities.select_related("unit").order_by("role", "order"))
+                        if task is not None else [])
     leads = [r.unit for r in responsibilities if r.role == Responsibility.Role.LEAD]
     cos = [r.unit for r in responsibilities if r.role == Responsibility.Role.CO]
-    lead = case.lead_unit or (leads[0] if leads else None)
-    chosen_co = {u.pk for u in case.co_units.all()} if case.lead_unit_id else \
-        {u.pk for u in leads[1:] + cos}
+    if chosen_co is None:
+        chosen_co = {u.pk for u in leads + cos if lead is None or u.pk != lead.pk}
     own = [u.pk for u in leads + cos]
     units = list(Unit.objects.order_by("name").only("id", "name"))
     units.sort(key=lambda u: (own.index(u.pk) if u.pk in own else len(own), u.name))
@@ -188,6 +206,37 @@ def case_file(request, number: str, pk: int):
 # ---------------------------------------------------------------- 立项
 
 
+def _lagging_form(request, task):
+    """A case on a lagging task: the title from the indicator that lags most and the lead unit
+    responsible for it, both editable, co-units picked with a search box; 立项 and 交办 in one step."""
+    indicator = lagging_indicator(task, task.assessed_on or today())
+    lead = likely_lead(task, "", indicator.metric if indicator else "")
+    values = {"title": case_title(task, indicator), "deadline": today() + timedelta(days=DEFAULT_DAYS), "note": ""}
+    choices = unit_choices(task, lead, None)
+    error = ""
+    if request.method == "POST":
+        values = {"title": text_of(request, "title"), "note": text_of(request, "note"),
+                  "deadline": text_of(request, "deadline")}
+        co = Unit.objects.filter(pk__in=[int(v) for v in request.POST.getlist("co_units") if v.isdigit()])
+        try:
+            lead = unit_of_field(request, "lead_unit", "牵头单位")
+            case = open_lagging_case(request.user, task, title=values["title"], lead_unit=lead,
+                                     co_units=[u for u in co if u.pk != lead.pk],
+                                     deadline=date_of(request, "deadline", "反馈期限"), today=today(),
+                                     note=values["note"])
+        except DubanError as e:
+            if e.code in ("forbidden", "exists", "not_lagging"):
+                raise
+            error = e.message
+            choices = unit_choices(task, Unit.objects.filter(pk=int_of(request.POST, "lead_unit") or 0).first(),
+                                   {u.pk for u in co})
+        else:
+            return done(request, f"已立项督办件{case.number}并交办{case.lead_unit.name}", case.path())
+    return render(request, "web/supervision/case_new_lagging.html", {
+        "task": task, "indicator": indicator, "values": values, "error": error, "today": today(), **choices,
+    }, status=400 if error else 200)
+
+
 def _origin(request) -> dict:
     """Where a new case comes from: ?task=, ?problem= or ?comment= (a leader's 批示 on a task)."""
     problem = Problem.objects.select_related("task").filter(pk=int_of(request.GET, "problem") or 0).first()
@@ -221,6 +270,8 @@ def case_new(request):
             raise InvalidInput("请指明要督办的任务")
         case = open_case_for_lagging_task(request.user, origin["task"], today())
         return done(request, f"已立项督办件{case.number}", case.path())
+    if origin["task"] is not None and origin["problem"] is None and origin["comment"] is None:
+        return _lagging_form(request, origin["task"])
     values = _defaults(origin)
     error = ""
     if request.method == "POST":

@@ -1,7 +1,7 @@
 """督办件, 问题, 调整申请, 通知 and the unit calendar feed; mounted at the site root."""
 from django.urls import path
 
-from duban.web.supervision import cases, changes, inbox, problems
+from duban.web.supervision import cases, changes, inbox, instructions, problems
 
 app_name = "supervision"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("changes/new/", changes.change_new, name="change_new"),
     path("changes/<int:pk>/", changes.change_detail, name="change"),
     path("changes/<int:pk>/decide/", changes.change_decide, name="change_decide"),
+    path("instructions/", instructions.instruction_list, name="instructions"),
+    path("instructions/<int:pk>/case/", instructions.instruction_case, name="instruction_case"),
+    path("instructions/<int:pk>/handle/", instructions.instruction_handle, name="instruction_handle"),
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notification_read, name="notifications_read"),
     path("notifications/<int:pk>/", inbox.notification_open, name="notification"),

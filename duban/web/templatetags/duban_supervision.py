@@ -70,7 +70,8 @@ def _instructions_without_case(task) -> list:
     """The leaders' 批示 on the task no case was opened on yet (the office may open one from each)."""
     from duban.ledger.models import Comment
 
-    return list(task.comments.filter(kind=Comment.Kind.INSTRUCTION, cases__isnull=True).order_by("-created_at")[:5])
+    return list(task.comments.filter(kind=Comment.Kind.INSTRUCTION, cases__isnull=True, outcome__isnull=True)
+                .order_by("-created_at")[:5])
 
 
 @register.inclusion_tag("web/supervision/_task_box.html", takes_context=True)
@@ -102,3 +103,27 @@ def latest_bulletins(limit: int = 5) -> list:
     from duban.bulletins.services import published_bulletins
 
     return list(published_bulletins()[:limit])
+
+
+@register.inclusion_tag("web/supervision/_pending_instructions.html", takes_context=True)
+def pending_instructions_box(context, limit: int = 5):
+    """The dashboard's 待落实批示: for the office, the oldest first with a link to act on them."""
+    from duban.supervision.services.instructions import pending_instructions
+
+    request = context.get("request")
+    if not is_office(getattr(request, "user", None)):
+        return {"show": False}
+    pending = list(pending_instructions())  # one query: the 批示 waiting are few
+    return {"show": True, "total": len(pending), "rows": pending[:limit]}
+
+
+@register.inclusion_tag("web/supervision/_unit_cases.html")
+def unit_cases_box(unit, today):
+    """A unit's workspace: its open 督办件 (lead or co-unit) by deadline, each with how urgent it is."""
+    from duban.supervision.services.members import open_cases_of
+
+    cases = list(open_cases_of(unit).select_related("lead_unit"))
+    for c in cases:
+        c.urgency = rules.urgency(c, today)
+        c.is_lead = c.lead_unit_id == unit.pk
+    return {"cases": cases, "unit": unit}

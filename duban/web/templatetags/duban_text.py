@@ -1,19 +1,9 @@
 """Words for pages: source positions and audit actions said in Chinese."""
-import re
-
 from django import template
 
-register = template.Library()
+from duban.extract.where import where_zh
 
-_WHERE = [
-    (re.compile(r"^page (\d+) table (\d+) row (\d+)$"), r"第\1页 表\2 第\3行"),
-    (re.compile(r"^page (\d+) line (\d+)$"), r"第\1页 第\2行"),
-    (re.compile(r"^table (\d+) row (\d+)$"), r"表\1 第\2行"),
-    (re.compile(r"^sheet (.+) row (\d+)$"), r"工作表“\1” 第\2行"),
-    (re.compile(r"^paragraph (\d+)$"), r"第\1段"),
-    (re.compile(r"^line (\d+)$"), r"第\1行"),
-    (re.compile(r"^document$"), "全文"),
-]
+register = template.Library()
 
 ACTIONS = {
     "import": "导入文档", "progress.add": "记录进展", "progress.submit": "提交进展", "progress.approve": "审核通过",
@@ -26,17 +16,27 @@ ACTIONS = {
     "problem.reopen": "重新协调", "change.request": "申请调整", "change.approve": "批准调整",
     "change.reject": "驳回调整", "bulletin.create": "编制通报",
     "bulletin.approve": "审定通报", "bulletin.publish": "发布通报",
+    "users.disable": "停用用户", "users.enable": "启用用户", "users.reset": "重置密码", "users.change": "修改用户",
+    "instruction.handle": "落实批示",
 }
 
 
-@register.filter
-def where_zh(where: str) -> str:
-    for pattern, words in _WHERE:
-        if pattern.match(where or ""):
-            return pattern.sub(words, where)
-    return where
+register.filter("where_zh", where_zh)
 
 
 @register.filter
 def action_zh(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+@register.filter
+def person(user, fallback: str = "") -> str:
+    """A user as histories name them: 姓名(职务), or the account name; `fallback` when there is no
+    user (a command-line action, a deleted account)."""
+    if user is None:
+        return fallback or "系统"
+    profile = getattr(user, "profile", None)
+    try:
+        return profile.display_name if profile is not None else user.get_username()
+    except Exception:  # a user without a profile row (a bare superuser)
+        return user.get_username()
