@@ -103,10 +103,7 @@ def breakdown_totals(text: str) -> list[Quantity] | None:
         return None
     out = []
     for m in rows:
-        figures = m.group(1).split()
-        last = figures[-1]
-        label_start = max(text.rfind(" ", 0, max(0, m.start() - 1)), 0)
-        label = re.sub(r"年度目标.*", "", text[label_start:m.start()].strip().split(" ")[-1]) if m.start() else ""
-        out.append(Quantity(metric=f"{label}实际完成(合计)", value=float(last), unit="", qualifier="=",
-                            start=m.end() - len(last), end=m.end(), literal=last))
+        total = m.group(1).split()[-1]
+        out.append(Quantity(metric="实际完成(合计)", value=float(total), unit="", qualifier="=",
+                            start=m.end() - len(total), end=m.end(), literal=total))
     return out

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
+from duban.extract import doubts
 from duban.extract.dates import common_year, first_year, period_end, publication_year
 from duban.extract.document import Cell, Document, Line, Row, Table
-from duban.extract import doubts
 from duban.extract.normalize import close_spaces, has_ruby, normalize
 from duban.extract.plan import Finding, Plan
 from duban.extract.shapes import numbered, table

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duban.extract.labels import CO_ROLES, PERSON, ROLE
 from duban.extract.normalize import close_spaces
 
 # Words that end a name and so never begin one: a gap before them is inside a name.
@@ -20,11 +21,6 @@ _GROUP_SEP = ";;"
 _NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组区县市园港场关署校军位门")
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
-# Role labels inside a unit bracket or a unit line: 牵头单位:…, 参与单位:…
-LEAD_ROLES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主办单位", "承办单位", "实施单位", "责任主体",
-              "牵头", "责任")
-CO_ROLES = ("协办单位", "配合单位", "参与单位", "协同单位", "配合部门", "参与部门", "协办部门", "协同部门", "协办", "配合", "参与")
-_ROLE = re.compile("(" + "|".join(sorted(LEAD_ROLES + CO_ROLES, key=len, reverse=True)) + r")\s*[::]")
 
 
 @dataclass(slots=True)
@@ -139,7 +135,6 @@ _VERB_ROLES = re.compile(r"^(?P<lead>[^;;]+?)牵头(?:负责)?(?:[,,;;]\s*(?P<co
 LEAD_NOTE = re.compile(r"\((?:牵头|牵头单位|主责)\)")
 
 
-_PERSON = re.compile(r"(?:分管领导|牵头领导|责任领导|分管副\S{1,2}长|项目责任人|责任人|联系人|联系电话|监督电话)\s*[::]")
 # A lead convention stated in a note: (列第一位的为工作牵头单位或汇总单位,下同), 排在第一位的为牵头单位.
 FIRST_LEADS_NOTE = re.compile(r"(?:列|排|排在|位列|名列)?(?:第一位|首位|第一个|排名第一)的?(?:单位)?(?:为|是)[^()]{0,12}牵头")
 _CONVENTION_BRACKET = re.compile(r"\(([^()]*(?:第一位|首位|第一个|排名第一)[^()]*牵头[^()]*)\)")
@@ -157,10 +152,10 @@ def parse_roles(text: str, *, first_leads: bool = False) -> Units | None:
     """`牵头单位:市科技局,参与单位:青岛蓝谷管理局`, `市科技局牵头,市财政局配合` or
     `市教育局(牵头)、市财政局` → leads and co-units; None when no role is named. With
     `first_leads` (a convention the document stated), the first unit of a 责任单位 list leads."""
-    person = _PERSON.search(text)
+    person = PERSON.search(text)
     if person:  # a person field ends the units
         text = text[:person.start()]
-    marks = list(_ROLE.finditer(text))
+    marks = list(ROLE.finditer(text))
     if not marks:
         return _verb_roles(text.strip())
     # When 牵头单位 and 责任单位 both appear, the 责任单位 co-operate.

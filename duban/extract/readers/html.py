@@ -109,7 +109,13 @@ class _Flow:
         self.line = []
 
     def feed(self, el, bold: bool = False, pre: bool = False) -> None:
-        from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+        from bs4 import (
+            Comment,
+            Declaration,
+            Doctype,
+            NavigableString,
+            ProcessingInstruction,
+        )
 
         for child in el.children:
             if isinstance(child, NavigableString):

@@ -15,8 +15,12 @@ from functools import lru_cache
 from duban.extract.normalize import close_spaces
 from duban.extract.units import looks_like_organisation, split_units
 
-_STATUS = re.compile(r"^(?:是|否|达序|未达序|滞后|正常|超序|序时|正常推进|顺利推进|按时推进|按序推进|有序推进|加快推进|完成任务|"
-                     r"超额完成|已完成|未完成|全面完成|基本完成|提前完成|推进中|进行中|未启动|已启动)$")
+# A schedule flag or status cell, and what it says of the schedule (None: it does not say).
+_ON_TRACK = ("是", "达序", "超序", "序时", "正常", "正常推进", "顺利推进", "按时推进", "按序推进", "有序推进", "完成任务", "超额完成",
+             "已完成", "全面完成", "提前完成")
+_BEHIND = ("否", "未达序", "滞后", "未完成", "未启动")
+_NEUTRAL = ("加快推进", "基本完成", "推进中", "进行中", "已启动")
+_STATUS = re.compile("^(?:" + "|".join(sorted(_ON_TRACK + _BEHIND + _NEUTRAL, key=len, reverse=True)) + ")$")
 _DATE_WORDS = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月|季度|年底|年末|上半年|下半年|全年|年内")
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[,,、][\u4e00-\u9fff]{2,4})*$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%$")
@@ -27,6 +31,16 @@ _WRAP = -2.5      # a second pass over the columns (a sub-row)
 
 def is_status(text: str) -> bool:
     return bool(_STATUS.match(close_spaces(text)))
+
+
+def on_track(text: str) -> bool | None:
+    """`是`/`顺利推进` → True, `否`/`滞后` → False, anything else → None."""
+    t = close_spaces(text)
+    if t.startswith(_BEHIND):  # 未达序 before 达序
+        return False
+    if t.startswith(_ON_TRACK):
+        return True
+    return None
 
 
 def fit(text: str, kind: str) -> float:

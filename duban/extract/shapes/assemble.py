@@ -5,16 +5,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from duban.extract.dates import cutoff_date, period_end
-from duban.extract.normalize import close_spaces
 from duban.extract import meaning
-from duban.extract.numbers import Quantity, chinese_to_number, find_quantities, unexplained_numbers
+from duban.extract.dates import cutoff_date, period_end
+from duban.extract.labels import NEXT_STEPS, PROGRESS_FIELD
+from duban.extract.normalize import close_spaces
+from duban.extract.numbers import (
+    Quantity,
+    chinese_to_number,
+    find_quantities,
+    unexplained_numbers,
+)
 from duban.extract.plan import Finding, Progress, Task
 from duban.extract.shapes.schedule import dated_clauses, milestones
 from duban.extract.units import Units
-
-_PROGRESS_LABEL = re.compile(r"^\s*(?:具体)?(?:实际完成情况|进展情况|推进情况|完成情况|工作进展|目前进展|实施进展|推进进度|工作进度|"
-                             r"实施情况|执行情况|进展|落实情况|进度情况)\s*[::]\s*")
 
 
 @dataclass(slots=True)
@@ -61,11 +64,10 @@ def task_number(raw: str) -> str | None:
     return str(int(value)) if value else None
 
 
-_NEXT_STEPS = re.compile(r"\s*(?:下步打算|下一步打算|下一步计划|下一步工作|存在问题)\s*[::].*$", re.S)
 
 
 def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Progress | None:
-    text = close_spaces(_NEXT_STEPS.sub("", _PROGRESS_LABEL.sub("", entry.text)))
+    text = close_spaces(NEXT_STEPS.sub("", PROGRESS_FIELD.sub("", entry.text)))
     if not text and entry.values is None:
         return None
     # The text's own cut-off (截至4月10日) wins; then the column's period, the document's, and a

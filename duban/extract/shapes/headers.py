@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from duban.extract.labels import NEXT_STEP_LABELS, PERSON_LABELS
 from duban.extract.normalize import close_spaces
 
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -31,10 +32,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明", "滞后原因", "原因说明", "情况说明"),
     "percent": ("完成率", "占全年计划", "占年计划", "完成比例", "占年度计划", "完成百分比", "占全年目标"),
     "done": ("完成数", "实际完成数", "完成值", "累计完成数", "完成量"),
-    "person": ("分管领导", "牵头领导", "责任领导", "责任人", "项目责任人", "联系人", "分管区领导", "分管市领导", "分管县领导",
-               "领导"),
-    "ignore": ("联系电话", "监督电话", "监督科室", "下一步计划", "下步打算", "下一步工作", "下一步打算", "存在问题",
-               "问题", "计划投资", "总投资"),
+    "person": PERSON_LABELS + ("领导",),  # dropped, as a person field is (联系电话 and 监督科室 too)
+    "ignore": NEXT_STEP_LABELS + ("问题", "计划投资", "总投资"),
 }
 _PERSON_RE = re.compile(r"分管副\S{1,2}长|副\S{1,2}长")
 _PERIOD_TARGET = re.compile(r"^(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|(?:1[-—~至])?\d{1,2}月(?:底|末|份)?)(?:目标|计划|任务)")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from duban.extract.document import Line
+from duban.extract.labels import PERSON_FIELD, PROGRESS, UNIT_FIELD, last_unit_bracket
 from duban.extract.normalize import close_spaces
 from duban.extract.plan import Finding
 from duban.extract.shapes.assemble import ProgressDraft, TaskDraft, task_number
@@ -35,13 +36,7 @@ _HEADINGS = {
     "cn_dot": re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*、|第[{_CN}]{{1,3}}(?:部分|章|篇))\s*\S"),
     "cn_paren": _STYLES["cn_paren"],
 }
-_PROGRESS = re.compile(r"(?:具体)?(?:实际完成情况|进展情况|推进情况|完成情况|工作进展|进度情况|落实情况|目前进展|实施进展|"
-                       r"推进进度|工作进度|实施情况|执行情况|进展)\s*[::]")
 _SCHEDULE = re.compile(r"^(?:时间节点|完成时限|进度安排|实施计划|时间安排|工作进度安排)\s*[::]")
-_ROLE_LINE = re.compile(r"^(?:牵头单位|责任单位|牵头部门|责任部门|主责单位|承办单位|实施单位|责任主体|配合单位|协办单位|参与单位|"
-                        r"协同单位|配合部门|协办部门|参与部门)\s*[::]")
-_PERSON_LINE = re.compile(r"^(?:分管领导|牵头领导|分管副\S{1,3}|责任领导|责任人|项目责任人|联系人|联系电话|监督电话)\s*[::]")
-_UNIT_BRACKET = re.compile(r"\((?=[^()]*(?:单位|部门|牵头|责任)\s*[::])([^()]*(?:\([^()]*\)[^()]*)*)\)")
 _TERMINAL = "。;;!?!?"
 _INLINE_ROLES = re.compile(r"(?<=[。;;])\s*(?=(?:牵头单位|责任单位|牵头部门|责任部门|主责单位)\s*[::])")
 # A heading sentence followed by an introduction: (一)产业提升人才行动计划。围绕…,实施如下重点项目:
@@ -67,13 +62,11 @@ def prepare_lines(lines: list[Line], *, wrapped: bool = False) -> list[Line]:
     for line in lines:
         pieces = split_run_on(line.text)
         for piece in pieces:
-            for field in split_fields(piece) if len(pieces) > 1 or _inline_fields(piece) else [piece]:
+            fields = split_fields(piece)
+            # a piece of a run-on list, or a line of three fields or more (责任领导:… 牵头单位:… 配合单位:…)
+            for field in fields if len(pieces) > 1 or len(fields) >= 3 else [piece]:
                 out.append(Line(field, line.where))
     return out
-
-
-def _inline_fields(text: str) -> bool:
-    return len(split_fields(text)) >= 3
 
 
 _RUN_ON_MARK = re.compile(r"(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")
@@ -215,13 +208,13 @@ def _continues(n: int, expected: int | None, section_changed: bool, current: Tas
 
 def _take_line(text: str, parts: list[_Part], where: str) -> None:
     last = parts[-1]
-    if _PROGRESS.match(text):
+    if PROGRESS.match(text):
         parts.append(_Part("progress", text, where))
     elif _SCHEDULE.match(text):
         parts.append(_Part("schedule", _SCHEDULE.sub("", text), where))
-    elif _ROLE_LINE.match(text):
+    elif UNIT_FIELD.match(text):
         parts.append(_Part("units", text, where))
-    elif _PERSON_LINE.match(text):
+    elif PERSON_FIELD.match(text):
         parts.append(_Part("person", text, where))  # a person is no unit: dropped
     elif last.kind == "units" and last.text.rstrip().endswith(("、", ",")):
         last.text += text  # a list of units broken after a separator
@@ -241,7 +234,7 @@ def _is_name_line(name: str, following: str) -> bool:
     name = _FLAG.sub("", close_spaces(name))
     if not 4 <= len(name) <= 40 or re.search(r"[,,。;;:!?、]", name) or name[-1] in _NAME_END_BAD:
         return False
-    return len(close_spaces(following)) >= 10 and not _ROLE_LINE.match(following)
+    return len(close_spaces(following)) >= 10 and not UNIT_FIELD.match(following)
 
 
 def _ends_clause(text: str) -> bool:
@@ -272,7 +265,7 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
                 and flagged.end() < len(content_text.rstrip()):
             draft.title = close_spaces(content_text[:flagged.start()])  # name(票决项目)description, on one line
             content_text = content_text[flagged.end():]
-    m = _PROGRESS.search(content_text)
+    m = PROGRESS.search(content_text)
     if m:  # 进展情况 in the same paragraph as the task
         parts.insert(parts.index(content_parts[-1]) + 1, _Part("progress", content_text[m.start():], ""))
         content_text = content_text[:m.start()]
@@ -280,9 +273,9 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
     span = trailing_bracket(content_text)
     found = _roles(content_text[span[0] + 1:span[1] - 1], convention) if span else None
     if found is None:  # a labelled bracket elsewhere in the text: (责任单位:…)
-        labelled = list(_UNIT_BRACKET.finditer(content_text))
-        span = labelled[-1].span() if labelled else None
-        found = _roles(labelled[-1].group(1), convention) if labelled else None
+        labelled = last_unit_bracket(content_text)
+        span = labelled.span() if labelled else None
+        found = _roles(labelled.group(1), convention) if labelled else None
     if found is None:  # …以上。牵头单位:市发改委;责任单位:各区县政府。 — the fields after the text
         inline = _INLINE_ROLES.search(content_text)
         found = _roles(content_text[inline.start():], convention) if inline else None

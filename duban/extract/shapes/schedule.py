@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
+from duban.extract import meaning
 from duban.extract.dates import STEP_DATE, month_end, step_due
 from duban.extract.normalize import close_spaces
-from duban.extract import meaning
 from duban.extract.numbers import find_quantities
 from duban.extract.plan import Milestone
 

@@ -13,15 +13,23 @@ from datetime import date
 
 from duban.extract.dates import period_end
 from duban.extract.document import Cell, Line, Row, Table
+from duban.extract.labels import last_unit_bracket
 from duban.extract.normalize import close_spaces
-from duban.extract.shapes.align import align, fit, is_status
+from duban.extract.shapes.align import align, fit, is_status, on_track
 from duban.extract.shapes.assemble import ProgressDraft, TaskDraft, task_number
 from duban.extract.shapes.headers import Column, classify_header, period_label
-from duban.extract.units import LEAD_NOTE, Units, leads_by_bold, leads_by_first, leads_by_note, parse_roles, split_units
+from duban.extract.units import (
+    LEAD_NOTE,
+    Units,
+    leads_by_bold,
+    leads_by_first,
+    leads_by_note,
+    parse_roles,
+    split_units,
+)
 
 # Kinds a table has at most one column of; a second one is kept for alignment but read as nothing.
 _SINGLE = ("number", "title", "content", "domain", "lead", "co", "resp", "schedule", "percent", "done")
-_UNIT_BRACKET = re.compile(r"\((?=[^()]*(?:单位|部门|牵头|责任)\s*[::])([^()]*(?:\([^()]*\)[^()]*)*)\)\s*[。]?")
 _BARE_FIGURE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*$")
 _PERCENT_CELL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _SECTION_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}(?:部分|章|篇))\S")
@@ -308,7 +316,7 @@ def _progress_cell(text: str, col: Column, period: date | None, year: int | None
     if col.kind == "done":
         return None  # a 完成值 column that restates the progress text's figures: read from the text
     if is_status(text):  # 顺利推进 in a 目标完成情况 column: a status, not progress
-        return ProgressDraft(text="", as_of=as_of, on_track=_on_track(text))
+        return ProgressDraft(text="", as_of=as_of, on_track=on_track(text))
     return ProgressDraft(text=text, as_of=as_of) if text.strip() else None
 
 
@@ -324,7 +332,7 @@ def _status_and_percent(tt: TaskTable, texts: list[str], progress: list[Progress
     if target is None:
         return
     if status:
-        target.on_track = _on_track(status[0])
+        target.on_track = on_track(status[0])
     elif status_only:
         target.on_track = status_only[0].on_track
     if notes:
@@ -336,21 +344,10 @@ def _status_and_percent(tt: TaskTable, texts: list[str], progress: list[Progress
         target.text = f"{target.text} | {pct.strip()}"
 
 
-def _on_track(text: str) -> bool | None:
-    t = close_spaces(text)
-    if re.match(r"^(?:是|达序|超序|正常|已完成|完成任务|超额完成|按时推进|顺利推进|按序推进|有序推进|提前完成|全面完成)", t):
-        return True
-    if re.match(r"^(?:否|滞后|未达序|未完成|未启动)", t):
-        return False
-    return None
-
-
 def _units_in_content(draft: TaskDraft, tt: TaskTable) -> None:
     """`建成…平台。(责任单位:市应急局、市城管局)` in the task cell: the units, and the content without them."""
-    m = None
     draft.content = close_spaces(draft.content)  # a wrapped cell may break 责任单\n位
-    for m in _UNIT_BRACKET.finditer(draft.content):
-        pass
+    m = last_unit_bracket(draft.content)
     if m is None:
         return
     found = parse_roles(m.group(1))
@@ -358,9 +355,10 @@ def _units_in_content(draft: TaskDraft, tt: TaskTable) -> None:
         return
     if not draft.units.leads and not draft.units.co:
         draft.units.add(found.leads, found.co)
-    draft.content = (draft.content[:m.start()] + draft.content[m.end():]).rstrip()
-    if m.group(0).rstrip().endswith("。") and not draft.content.endswith("。"):
-        draft.content += "。"
+    after = draft.content[m.end():]
+    draft.content = (draft.content[:m.start()] + after.lstrip("。")).rstrip()
+    if after.startswith("。") and not draft.content.endswith("。"):
+        draft.content += "。"  # 建成…平台(责任单位:…)。: the sentence keeps its full stop
 
 
 def _units(col: Column, cell, text: str, units: Units, tt: TaskTable) -> None:
