@@ -1,12 +1,11 @@
 """The seeds rendered into Word, Excel, HTML and PDF with the libraries score as the text does."""
-import importlib.util
 import json
 
 import pytest
 
 from duban.extract import extract
 from duban.extract.readers import read
-from tests.conftest import SHARED
+from tests.extract.scoring import scorer
 from tests.render import to_docx, to_html, to_pdf, to_xlsx
 
 FORMATS = {"docx": to_docx, "xlsx": to_xlsx, "html": to_html, "pdf": to_pdf}
@@ -15,10 +14,7 @@ SEEDS = ["000", "001", "002", "003", "004"]
 
 @pytest.fixture(scope="module")
 def score():
-    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return scorer()
 
 
 def gold_of(gold_dir, prefix):

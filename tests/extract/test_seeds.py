@@ -3,7 +3,8 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import SHARED, seed
+from tests.conftest import seed
+from tests.extract.scoring import assert_command_scores
 
 DUBAN = [sys.executable, "-m", "duban"]
 
@@ -13,16 +14,7 @@ def run(*args, **kw):
 
 
 def test_seed_extraction_scores_against_the_gold(seeds, gold):
-    score = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(gold), "--docs", str(seeds),
-         "--run", f"{sys.executable} -m duban extract {{doc}}", "--json"],
-        capture_output=True, text=True, timeout=300)
-    assert score.returncode == 0, score.stderr
-    figures = json.loads(score.stdout)
-    assert figures["overall"] >= 0.95
-    for field, fig in figures["total"].items():
-        if "f1" in fig and (fig["gold"] or fig["pred"]):
-            assert fig["f1"] >= 0.90, (field, fig)
+    assert_command_scores(seeds, gold, overall=0.97, every_field=0.90)
 
 
 def test_extract_prints_one_plan_and_reports_findings_on_stderr(seeds):
@@ -34,7 +26,7 @@ def test_extract_prints_one_plan_and_reports_findings_on_stderr(seeds):
     no_unit = [f for f in plan["findings"] if f["code"] == "no_unit"]
     assert [f["task"] for f in no_unit] == ["126", "127", "128"]
     assert all(f["where"].startswith("line ") for f in no_unit)
-    assert len([l for l in done.stderr.splitlines() if "未找到责任单位" in l]) == 3
+    assert len([line for line in done.stderr.splitlines() if "未找到责任单位" in line]) == 3
 
 
 def test_traditional_ruby_document_becomes_simplified(seeds):
