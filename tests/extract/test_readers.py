@@ -492,6 +492,14 @@ def test_png_named_docx(tmp_path):
     assert _refused(path, "wrong_type").reason == "扩展名为 .docx,但内容是 PNG 图片"
 
 
+def test_text_named_docx_or_xlsx_is_refused_not_read_as_text(tmp_path):
+    for name, word in [("计划.docx", "Word 文档"), ("台账.xlsx", "Excel 表格")]:
+        path = tmp_path / name
+        path.write_text("1.新建公共停车场4处。牵头单位:市住建局\n", encoding="utf-8")
+        reason = _refused(path, "corrupt").reason
+        assert reason.startswith(f"扩展名为 {path.suffix},但内容不是有效的") and word in reason
+
+
 def test_truncated_docx_and_xlsx(seed_docs, out, tmp_path):
     for source, word in [("000.docx", "Word"), ("000.xlsx", "Excel")]:
         data = rendered(seed_docs, out, source).read_bytes()

@@ -64,7 +64,9 @@ def test_unreadable_files_get_one_plain_line_and_exit_2(tmp_path):
     empty.write_bytes(b"")
     png = tmp_path / "picture.docx"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    for path in (empty, png, tmp_path / "missing.xlsx"):
+    text_as_word = tmp_path / "2024年计划.docx"  # a real plan's text, renamed: not a Word document
+    text_as_word.write_text("2024年市办实事项目\n1.新建公共停车场4处。\n", encoding="utf-8")
+    for path in (empty, png, text_as_word, tmp_path / "missing.xlsx"):
         done = run("extract", str(path))
         assert done.returncode == 2, path
         lines = done.stderr.strip().splitlines()

@@ -116,7 +116,14 @@ def sniff(data: bytes, source: str, hint: str | None = None) -> str:
             raise UnreadableDocument(source, _foreign(source, what), code="wrong_type")
     if _looks_like_html(data, hint):
         return "html"
-    if hint in ("docx", "xlsx", "xls", "pdf", "doc"):
+    if hint in ("docx", "xlsx"):
+        # A .docx or .xlsx is always a zip package: plain text under that name is a mislabelled or
+        # broken file, and reading it as text would hide that from the office.
+        what = KIND_NAMES[hint]
+        raise UnreadableDocument(
+            source, f"扩展名为 .{hint},但内容不是有效的{_spaced(what)}(不是 ZIP 格式,可能是改了扩展名的文本或已损坏)",
+            code="corrupt")
+    if hint in ("xls", "pdf", "doc"):
         # Named like a binary format but not one: readable only if it is really text.
         from duban.extract.readers.txt import decode
 
