@@ -5,6 +5,7 @@ DUBAN_DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/duban; default: SQLite 
 DUBAN_SECRET_KEY     required when DUBAN_DEBUG is off in production; a per-install key is made otherwise
 DUBAN_DEBUG          1 to show debug pages
 DUBAN_ALLOWED_HOSTS  comma-separated; default localhost names
+DUBAN_LOGIN_SLOTS    password hashes computed at once (default: the cores, at most 4)
 DUBAN_CITY           the city this installation serves (default 青岛市)
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
@@ -101,9 +102,10 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "duban.people.hashers.DubanArgon2PasswordHasher",  # OWASP's Argon2id cost, a few hashes at a time
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = ["duban.people.backends.ThrottledModelBackend"]  # throttled, no enumeration
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
