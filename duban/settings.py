@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "duban.bulletins",
 ]
 MIDDLEWARE = [
+    "duban.web.security.SecurityHeadersMiddleware",  # outermost: every response, static files included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # duban serves its own static files: intranets are offline
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +129,8 @@ LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch()
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
