@@ -69,14 +69,21 @@ def _date(text: str):
 
 
 def _cmd_status(args) -> int:
-    _ledger()
+    """Read-only: no ledger yet is an empty one (nothing is created to say so)."""
+    from duban.django_setup import open_ledger_read_only, setup
+
+    exists = open_ledger_read_only()
+    setup()
     from datetime import date
 
     from duban.ledger import report
     from duban.ledger.services import get_plan
 
+    if not exists and args.plan:
+        raise DubanError(f"台账中没有计划“{args.plan}”(台账还是空的:先用 duban import 或 duban init 导入)")
     rows = report.status_rows(as_of=args.as_of or date.today(), year=args.year,
-                              plan=get_plan(args.plan) if args.plan else None, unit=args.unit, status=args.status)
+                              plan=get_plan(args.plan) if args.plan else None, unit=args.unit,
+                              status=args.status) if exists else []
     print({"table": report.as_table, "json": report.as_json, "csv": report.as_csv}[args.format](rows))
     return 0
 
@@ -222,22 +229,37 @@ def _cmd_init(args) -> int:
 
 
 def _cmd_serve(args) -> int:
+    import os
+
+    from duban.django_setup import production_problems
+
+    problems = production_problems()  # checked before anything is written
+    if problems:
+        raise DubanError("生产模式(设置了 DUBAN_DATABASE_URL 或 DUBAN_PRODUCTION=1)下拒绝启动:\n  "
+                         + "\n  ".join(problems))
     _ledger()
+    from django.conf import settings
     from django.core.management import call_command
     from waitress import serve
 
     call_command("collectstatic", interactive=False, verbosity=0)
     from duban.wsgi import application  # after collectstatic: WhiteNoise indexes the files when it starts
 
-    print(f"督办 已启动:http://{args.host}:{args.port}/  (Ctrl+C 停止)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="duban")
+    # Behind a TLS proxy: its X-Forwarded-Proto (https) and -For (the client's address, for the
+    # login throttle) are believed from that proxy only; anyone else's are dropped by waitress.
+    proxy = os.environ.get("DUBAN_TRUSTED_PROXY") or ("127.0.0.1" if settings.HTTPS else None)
+    behind = {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}} if proxy else {}
+    scheme = "https" if settings.HTTPS else "http"
+    print(f"督办 已启动:{scheme}://{args.host}:{args.port}/  (Ctrl+C 停止)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="duban", **behind)
     return 0
 
 
 def _cmd_manage(args) -> int:
     """Django's own management commands (migrate, createsuperuser, shell …)."""
-    from duban.django_setup import setup
+    from duban.django_setup import prepare_data_dir, setup
 
+    prepare_data_dir()
     setup()
     from django.core.management import execute_from_command_line
 

@@ -1,10 +1,15 @@
 """Django settings, all from the environment (DUBAN_ prefix), with safe defaults.
 
-DUBAN_DATA_DIR       where the embedded database and uploads live (default ./data)
+DUBAN_DATA_DIR       where the embedded database and uploads live (default ./data); made only by
+                     the commands that write (duban.django_setup.prepare_data_dir)
 DUBAN_DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/duban; default: SQLite in the data dir
-DUBAN_SECRET_KEY     required when DUBAN_DEBUG is off in production; a per-install key is made otherwise
+DUBAN_PRODUCTION     1: a production installation (implied by DUBAN_DATABASE_URL)
+DUBAN_SECRET_KEY     required in production (`duban serve` refuses to start without it); otherwise
+                     a per-install key is kept in the data dir
 DUBAN_DEBUG          1 to show debug pages
-DUBAN_ALLOWED_HOSTS  comma-separated; default localhost names
+DUBAN_ALLOWED_HOSTS  comma-separated; required in production; default: localhost names
+DUBAN_HTTPS          1 when served behind TLS: secure cookies, HSTS; `duban serve` then trusts the
+                     X-Forwarded-Proto/-For of the proxy at DUBAN_TRUSTED_PROXY (default 127.0.0.1)
 DUBAN_LOGIN_SLOTS    password hashes computed at once (default: the cores, at most 4)
 DUBAN_CITY           the city this installation serves (default 青岛市)
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
@@ -27,22 +32,26 @@ DEBUG = _env("DEBUG") in ("1", "true", "yes")
 CITY = _env("CITY", "青岛市")
 
 
-def _secret_key() -> str:
+# Production: a server database, or said so. The embedded default (SQLite in the data dir, a key
+# kept beside it) is for one machine; `duban serve` in production needs the key and hosts given.
+PRODUCTION = bool(_env("DATABASE_URL")) or _env("PRODUCTION") in ("1", "true", "yes")
+HTTPS = _env("HTTPS") in ("1", "true", "yes")
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _secret_key() -> tuple[str, bool]:
+    """(key, saved): the given key, else the per-install one kept beside the data (sessions survive
+    restarts, nothing is shared), else a new one that prepare_data_dir() saves — only the commands
+    that write make it, so a read-only command leaves the directory as it was."""
     if _env("SECRET_KEY"):
-        return _env("SECRET_KEY")
-    # A key per installation, kept beside the data: sessions survive restarts, nothing is shared.
-    path = DATA_DIR / "secret_key"
+        return _env("SECRET_KEY"), True
     try:
-        return path.read_text().strip()
+        return SECRET_KEY_FILE.read_text().strip(), True
     except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        return secrets.token_urlsafe(50), False
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY, SECRET_KEY_SAVED = _secret_key()
 ALLOWED_HOSTS = [h for h in _env("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -90,7 +99,6 @@ def _database() -> dict:
     url = _env("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "duban.sqlite3"),
@@ -129,6 +137,10 @@ LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch()
+if HTTPS:  # behind TLS: cookies only over it, browsers told to come back by https (HSTS). The
+    # proxy's X-Forwarded-Proto/-For are taken by `duban serve` (waitress's trusted_proxy).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -158,4 +170,7 @@ LOGGING = {
     "filters": {"one_line_403": {"()": "duban.web.logs.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_403"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own console handler (DEBUG only) would print each 403 again, with its traceback: its
+    # records go to the root's handler instead, once.
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True}},
 }

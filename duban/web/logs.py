@@ -1,12 +1,14 @@
-"""Quiet logs: a refused request (403) is the system working, not a failure — one line, no traceback."""
+"""Quiet logs: a refused request (403, 404, any 4xx) is the system working, not a failure — one
+line, no traceback. A 500 keeps its traceback."""
 import logging
 
 
 class OneLineForbidden(logging.Filter):
-    """Drop the traceback Django attaches to a PermissionDenied (403) in `django.request`."""
+    """Drop the traceback Django attaches to a PermissionDenied (403), a SuspiciousOperation (400) …"""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) == 403 and record.exc_info:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.exc_info:
             record.exc_info = None
             record.exc_text = None
         return True

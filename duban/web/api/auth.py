@@ -66,7 +66,9 @@ class SessionCookie(APIKeyCookie):
         if user is None or not user.is_authenticated:
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise HttpError(403, "CSRF 校验失败:用会话调用 API 的写操作须带 X-CSRFToken 请求头")
+            refused = HttpError(403, "CSRF 校验失败:用会话调用 API 的写操作须带 X-CSRFToken 请求头")
+            refused.logged = True  # the CSRF check logged it, with its reason: one line is enough
+            raise refused
         return user
 
 

@@ -100,7 +100,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         message = MESSAGES.get(exc.message, exc.message)
-        return respond(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), message)
+        response = respond(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), message)
+        if getattr(exc, "logged", False):  # Django's own mark: log_response() skips a logged response
+            response._has_been_logged = True
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
