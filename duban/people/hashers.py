@@ -13,11 +13,17 @@ p=1 is its first recommendation and keeps a login cheap in memory and time. On t
 HASH_SLOTS hashes run at once in a process (a semaphore around every hash and verification), so
 the memory of logins is bounded whatever the number of requests: HASH_SLOTS × 19 MiB.
 
+A hash's memory also goes back to the system when it is done: glibc raises its mmap threshold
+after the first large free, after which every thread's heap would keep a 19 MiB block for good
+(eight server threads: ~150 MiB more); a fixed threshold below the hash's memory keeps each hash's
+block mmapped, returned on free (measured: eight logins +182 MiB → +50 MiB).
+
 Stored hashes carry their own parameters: older ones (Django's defaults) still verify and are
 rehashed with these on the next successful login (must_update).
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 from collections.abc import Iterator
@@ -34,6 +40,18 @@ HASH_SLOTS = max(1, int(os.environ.get("DUBAN_LOGIN_SLOTS", "") or min(os.cpu_co
 SLOT_WAIT = 10.0  # seconds a login waits for a free slot before being told to try again
 
 _slots = threading.BoundedSemaphore(HASH_SLOTS)
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_THRESHOLD = 8 * 1024 * 1024
+
+
+def _return_hash_memory_to_the_system() -> None:
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    except (OSError, AttributeError):  # not glibc: its own allocator decides
+        pass
+
+
+_return_hash_memory_to_the_system()
 
 
 class LoginBusy(DubanError):

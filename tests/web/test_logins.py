@@ -189,3 +189,46 @@ def test_an_unknown_account_gets_the_same_answer_at_the_same_cost(client):
     # the inactive account's right password is refused in the same words
     response = post_login(client, "gone6", PASSWORD, address="10.2.0.1")
     assert (response.status_code, error_of(response)) == (200, "用户名或密码不正确")
+
+
+# ------------------------------------------------------------------------------ memory
+
+MEMORY_SCRIPT = r"""
+import os, threading
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
+import django
+django.setup()
+from django.contrib.auth.hashers import check_password, make_password
+
+def mib(field):  # VmRSS now, VmHWM the peak: this process's own (ru_maxrss may carry the parent's over exec)
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
+
+encoded = make_password("Office-pass-2024!")
+before = mib("VmRSS")
+assert mib("VmHWM") < before + 25, (mib("VmHWM"), before)  # one hash so far, its memory given back
+barrier = threading.Barrier(8)
+def login():
+    barrier.wait()
+    for _ in range(3):
+        assert check_password("Office-pass-2024!", encoded)
+threads = [threading.Thread(target=login) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(mib("VmHWM") - before)
+"""
+
+
+def test_eight_simultaneous_logins_hold_the_memory_of_the_slots_only(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.web.test_production_mode import clean_env
+
+    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT], cwd=tmp_path, capture_output=True, text=True,
+                          env=clean_env(DUBAN_DATA_DIR=str(tmp_path / "data"), DUBAN_LOGIN_SLOTS="2"), timeout=300)
+    assert done.returncode == 0, done.stderr
+    grown = float(done.stdout.strip().splitlines()[-1])
+    # two slots of 19 MiB (Django's default took 8 × 100 MiB; without the fixed mmap threshold each
+    # of the eight threads kept its 19 MiB block: ~150 MiB)
+    assert grown < 2 * 19 + 25, grown
