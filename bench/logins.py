@@ -90,7 +90,7 @@ def child(overrides: dict, logins: int, rounds: int) -> dict:
         barrier = threading.Barrier(logins)
         results = []
 
-        def login() -> None:
+        def login(barrier: threading.Barrier = barrier, results: list = results) -> None:
             client = Client()
             barrier.wait()
             results.append(client.post("/login/", {"username": "bench", "password": PASSWORD}).status_code)

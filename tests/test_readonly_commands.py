@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_") and k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "duban", *args], cwd=cwd, env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "duban", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False,
                           timeout=300)
 
 
