@@ -99,32 +99,49 @@ def test_the_wait_doubles_and_never_exceeds_a_minute():
     assert max(throttle.wait_after(n, throttle.ACCOUNT.free) for n in range(1, 1000)) == throttle.MAX_WAIT == 60
 
 
-def test_an_account_waits_after_five_failures_then_logs_in(client):
+@pytest.fixture
+def clock():
+    """The throttle's clock, stopped: [now], moved by the test."""
+    now = [time.time()]
+    with mock.patch("duban.people.throttle._now", side_effect=lambda: now[0]):
+        yield now
+
+
+def test_an_account_waits_after_five_failures_then_logs_in(client, clock):
     add_user("office1", "office", password=PASSWORD)
-    start = time.time()
     for _ in range(5):
         response = post_login(client, "office1", "wrong-password")
         assert response.status_code == 200 and error_of(response) == "用户名或密码不正确"
     refused = post_login(client, "office1", PASSWORD)  # the right password too: a guess must not be told
-    assert refused.status_code == 429 and "登录失败次数过多,请" in error_of(refused) and "秒后再试" in error_of(refused)
+    assert refused.status_code == 429 and error_of(refused) == "登录失败次数过多,请 5 秒后再试"
     assert "_auth_user_id" not in client.session
     # the same account from another address waits too (the count is the account's)
     assert post_login(client, "office1", PASSWORD, address="10.0.0.2").status_code == 429
-    with mock.patch("duban.people.throttle._now", return_value=start + 6):
-        assert post_login(client, "office1", PASSWORD).status_code == 302
+    clock[0] += 4
+    assert error_of(post_login(client, "office1", PASSWORD)) == "登录失败次数过多,请 1 秒后再试"
+    clock[0] += 1
+    assert post_login(client, "office1", PASSWORD).status_code == 302
     assert throttle.seconds_to_wait("office1", "") == 0  # the success cleared the account's count
 
 
-def test_refused_tries_do_not_lengthen_the_wait(client):
+def test_the_next_failure_doubles_the_wait(client, clock):
+    add_user("office7", "office", password=PASSWORD)
+    for _ in range(5):
+        post_login(client, "office7", "wrong-password")
+    clock[0] += 5
+    assert post_login(client, "office7", "wrong-password").status_code == 200  # the sixth failure
+    assert error_of(post_login(client, "office7", PASSWORD)) == "登录失败次数过多,请 10 秒后再试"
+
+
+def test_refused_tries_do_not_lengthen_the_wait(client, clock):
     add_user("office2", "office", password=PASSWORD)
-    start = time.time()
     for _ in range(5):
         post_login(client, "office2", "wrong-password")
     for _ in range(30):  # someone hammering a closed account
         assert post_login(client, "office2", "wrong-password").status_code == 429
-    assert throttle.seconds_to_wait("OFFICE2 ", "", now=time.time()) <= 5  # same account however typed
-    with mock.patch("duban.people.throttle._now", return_value=start + 6):
-        assert post_login(client, "office2", PASSWORD).status_code == 302
+    assert throttle.seconds_to_wait("OFFICE2 ", "") == 5  # the same account however typed
+    clock[0] += 5
+    assert post_login(client, "office2", PASSWORD).status_code == 302
 
 
 def test_even_a_long_attack_locks_the_real_user_out_for_a_minute_at_most(client):
