@@ -68,13 +68,12 @@ def pending_migrations() -> bool:
 
 def ledger_exists() -> bool:
     """Whether there is a ledger to read, found without creating one (the SQLite file is not made)."""
-    settings = _settings()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3" and not os.path.exists(db["NAME"]):
-        return False
     setup()
     from django.db import connection
 
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db() \
+            and not os.path.exists(connection.settings_dict["NAME"]):
+        return False
     return "ledger_plan" in connection.introspection.table_names()
 
 
