@@ -117,6 +117,19 @@ def test_txt_pipe_rows_markdown_separators_and_lone_rows():
     assert blocks[2].text == "只有 | 一行 | 的竖线"
 
 
+@pytest.mark.parametrize("spacing", [1, 2])
+def test_txt_double_spaced_export_keeps_its_tables(spacing):
+    # An export that doubled every line break: the blank lines between rows end no table, a longer
+    # run of them still does.
+    rows = ["| 序号 | 任务 | 牵头单位 |", "| 1 | 新建公园 | 市园林局 |", "| 2 | 改造道路 | 市住建局 |"]
+    text = "标题\n" + "\n".join(rows) + "\n说明\n" + "\n".join(rows[:2]) + "\n"
+    gap = "\n" * (spacing + 1)
+    blocks = blocks_from_text(text.replace("\n", gap).replace(gap + "说明", gap + "\n" + "说明"))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [len(t.rows) for t in tables] == [3, 2]
+    assert [b.text for b in blocks if isinstance(b, Line)] == ["标题", "说明"]
+
+
 def test_txt_tab_rows_keep_empty_cells():
     table = blocks_from_text("a\t\tc\n\tb\t\n")[0]
     assert [r.texts for r in table.rows] == [["a", "", "c"], ["", "b", ""]]
