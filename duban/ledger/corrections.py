@@ -65,18 +65,21 @@ def correct_task(actor, task: Task, *, content: str, section: str, domain: str, 
         before = {"content": task.content, "section": task.section.title if task.section else "",
                   "domain": task.domain}
         after = {"content": content, "section": section, "domain": domain}
+        if task.domain_suggested:  # saving the task page confirms (or changes) a suggested domain
+            before["domain_suggested"], after["domain_suggested"] = True, False
         if before == after:
             return task
         for field in ("content", "domain", "section"):
-            if before[field] != after[field]:
-                lock(task, field, value=after[field], document=before[field])
-        task.content, task.domain = content, domain
+            if before[field] != after[field] or (field == "domain" and task.domain_suggested):
+                said = "" if field == "domain" and task.domain_suggested else before[field]  # a suggestion is no document's
+                lock(task, field, value=after[field], document=said)
+        task.content, task.domain, task.domain_suggested = content, domain, False
         if before["section"] != section:
             task.section = (Section.objects.get_or_create(
                 plan=task.plan, title=section, defaults={"order": task.plan.sections.count()})[0] if section else None)
         task.save()
         changed = "、".join(n for f, n in (("content", "内容"), ("section", "部分"), ("domain", "领域"))
-                           if before[f] != after[f])
+                           if before[f] != after[f]) or "确认领域"
         _done(actor, task, "task.correct", task, before, after, f"更正{changed}", today)
     return task
 

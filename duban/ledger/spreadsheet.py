@@ -40,6 +40,10 @@ FILL_IN = PatternFill("solid", fgColor="FFF2CC")
 PROGRESS_HEADERS = ["截至日期", "进展情况", "完成值", "占年计划", "状态"]
 
 
+def _stated_domain(task: Task) -> str:
+    return "" if task.domain_suggested else task.domain
+
+
 def export_plan_xlsx(plan: Plan, path_or_stream, *, as_of: dt.date | None = None, with_progress: bool = True) -> None:
     """Write `plan` as an .xlsx plan table. With `as_of`, the progress columns show the latest approved
     report on or before that date and the status as assessed on it; without, the latest report and the
@@ -47,7 +51,8 @@ def export_plan_xlsx(plan: Plan, path_or_stream, *, as_of: dt.date | None = None
     tasks = list(Task.objects.filter(plan=plan).select_related("plan", "section").order_by("order", "pk")
                  .prefetch_related("milestones"))
     has_title = any(t.title for t in tasks)
-    has_domain = any(t.domain for t in tasks)
+    # A suggested domain is duban's guess, not the plan's: the table carries only stated or confirmed ones.
+    has_domain = any(t.domain and not t.domain_suggested for t in tasks)
     head = ["序号", *(["事项名称"] if has_title else []), "实施内容", *(["领域"] if has_domain else []),
             "牵头单位", "协办单位", "实施计划", *PROGRESS_HEADERS]
     units = _units_by_task([t.pk for t in tasks])
@@ -66,7 +71,7 @@ def export_plan_xlsx(plan: Plan, path_or_stream, *, as_of: dt.date | None = None
             section = t.section.title
             _merged_row(ws, ws.max_row + 1, section, width, HEAD_FONT, align=Alignment(vertical="center"))
         lead, co = units[t.pk]
-        row = [t.number, *([t.title] if has_title else []), t.content, *([t.domain] if has_domain else []),
+        row = [t.number, *([t.title] if has_title else []), t.content, *([_stated_domain(t)] if has_domain else []),
                lead, co, schedule_text(t, plan.year)]
         p = progress.get(t.pk) if with_progress else None
         row += [p["as_of"], p["text"], p["values"], p["percents"], p["status"]] if p else [None, None, None, None, None]

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from duban.ledger.domains import suggest_domain
 from duban.ledger.matching import Candidate, best_indicator, similarity
 from duban.ledger.models import Checkpoint, Indicator, Milestone, Plan, Responsibility, Section, Task
 from duban.ledger.units import resolve_unit
@@ -66,9 +67,12 @@ class TaskSync:
         self._new: set[int] = set()  # tasks created now: nothing to compare with
 
     def task(self, number: str, data: dict, order: int, *, with_schedule: bool) -> Task:
+        domain = data.get("domain") or ""
+        suggested = "" if domain else suggest_domain(data.get("section") or "", data.get("title") or "",
+                                                     data["content"])
         fields = {"section": self._section(data.get("section")), "title": data.get("title") or "",
-                  "content": data["content"], "domain": data.get("domain") or "", "order": order,
-                  "where": data.get("where", "")[:100]}
+                  "content": data["content"], "domain": domain or suggested, "domain_suggested": bool(suggested),
+                  "order": order, "where": data.get("where", "")[:100]}
         task = self.existing.get(number)
         if task is None:
             task = Task.objects.create(plan=self.plan, number=number, **fields)
@@ -82,9 +86,14 @@ class TaskSync:
             section_title = data.get("section") or ""
             for k in [k for k in ("content", "domain", "section") if k in (task.corrected or {})]:
                 said = section_title if k == "section" else fields[k]
+                if k == "domain" and suggested:
+                    said = ""  # the document names no domain: nothing disagrees with the office's choice
                 self._keep(task, task, k, said, _FIELD_NAMES[k])
                 fields.pop(k)
-            changed = [k for k, v in fields.items() if k not in ("order", "where") and getattr(task, k) != v]
+                if k == "domain":
+                    fields.pop("domain_suggested")
+            changed = [k for k, v in fields.items()
+                       if k not in ("order", "where", "domain_suggested") and getattr(task, k) != v]
             for k, v in fields.items():
                 setattr(task, k, v)
             task.save()

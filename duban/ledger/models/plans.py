@@ -64,6 +64,9 @@ class Task(models.Model):
     title = models.CharField("标题", max_length=300, blank=True)
     content = models.TextField("内容")
     domain = models.CharField("领域", max_length=100, blank=True)
+    # The document named no domain: this one is suggested from the standard list until the office
+    # confirms or changes it (duban.ledger.domains).
+    domain_suggested = models.BooleanField("领域为建议", default=False)
     carried_over = models.BooleanField("上年延续", default=False)
     where = models.CharField("来源位置", max_length=100, blank=True)
     units = models.ManyToManyField(Unit, through="Responsibility", related_name="tasks", verbose_name="责任单位")
