@@ -18,10 +18,6 @@ TITLE = "走进市办实事、见证民生项目"
 QUALIFIER_WORDS = {">=": "以上", "<=": "以内", "~": "左右"}
 
 
-def _status_filter(text: str) -> list[str]:
-    return Q.parse_statuses([text]) if text else []
-
-
 def index(request):
     years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
     year = Q.parse_int(request.GET.get("year"))
@@ -41,12 +37,9 @@ def index(request):
         scope = scope.filter(plan=plan)
     domain = (request.GET.get("domain") or "").strip()
     status = (request.GET.get("status") or "").strip()
-    tasks = scope
-    if domain:
-        tasks = tasks.filter(domain="" if domain == Q.NO_DOMAIN else domain)
-    statuses = _status_filter(status)
-    if statuses:
-        tasks = tasks.filter(status__in=statuses)
+    q = (request.GET.get("q") or "").strip()[:200]
+    # the same filters, search included, as the office's task list and the API
+    tasks = Q.filter_tasks(scope, Q.TaskFilters(q=q, statuses=[status] if status else [], domain=domain))
     tasks = tasks.select_related("plan").order_by("domain", "-plan__year", "plan__genre", "plan_id", "order")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     leads = Q.lead_names(t.pk for t in page.object_list)
@@ -57,7 +50,7 @@ def index(request):
     params.pop("page", None)
     return render(request, "web/public/index.html", {
         "title": TITLE, "years": years, "year": year, "plans": plans, "plan": plan, "counts": counts,
-        "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status,
+        "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status, "q": q,
         "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: s.severity)],
         "paging_query": params.urlencode(),
     })
