@@ -147,6 +147,11 @@ else:
 DEFAULT_FROM_EMAIL = _env("MAIL_FROM", "duban@localhost")
 DUBAN_SITE_URL = _env("SITE_URL")
 
+# The 版记 of the office's bulletins: who issues them (印发机关) and to whom they are copied (抄送),
+# names separated by 、 or commas. Frozen into each bulletin when it is issued.
+DUBAN_BULLETIN_ISSUER = _env("BULLETIN_ISSUER", f"{CITY}人民政府督查室")
+DUBAN_BULLETIN_CC = _env("BULLETIN_CC", "市委办公室、市人大常委会办公室、市政府办公厅、市政协办公室")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

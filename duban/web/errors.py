@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from duban.errors import DubanError
 
-STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409}
+STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "unavailable": 503}
 
 
 def status_of(error: DubanError) -> int:
