@@ -267,8 +267,12 @@ class _Writer:
 
     @staticmethod
     def columns(model) -> list[tuple[str, object]]:
-        """(attname, default) of each column: fields the rows don't name get their model default."""
-        return [(f.attname, f.get_default()) for f in model._meta.concrete_fields]
+        """(attname, default) of each column: fields the rows don't name get their model default (a
+        JSON field's as its JSON text, which COPY and sqlite3 both take)."""
+        import json
+
+        return [(f.attname, json.dumps(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default())
+                for f in model._meta.concrete_fields]
 
     def session(self):
         from contextlib import nullcontext
