@@ -10,6 +10,7 @@ from django.utils import timezone
 from duban import assess as A
 from duban.assess_format import fmt_number
 from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, Task
+from duban.ledger.models.plans import LIST_ORDER, in_year
 from duban.supervision.services import original_dues, original_targets
 from duban.web import queries as Q
 
@@ -36,7 +37,7 @@ def index(request):
         Task.objects.filter(plan__year=year).order_by().values_list("plan_id").annotate(n=Count("pk"))))
     for p in plans:
         p.n = sizes.get(p.pk, 0)
-    scope = Task.objects.filter(plan__year=year) if year else Task.objects.none()
+    scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
     if plan is not None:
         scope = scope.filter(plan=plan)
     domain = (request.GET.get("domain") or "").strip()
@@ -47,7 +48,7 @@ def index(request):
     statuses = _status_filter(status)
     if statuses:
         tasks = tasks.filter(status__in=statuses)
-    tasks = tasks.select_related("plan").order_by("domain", "-plan__year", "plan__genre", "plan_id", "order")
+    tasks = tasks.select_related("plan").order_by("domain", *LIST_ORDER)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),
