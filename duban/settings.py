@@ -6,6 +6,9 @@ DUBAN_SECRET_KEY     required when DUBAN_DEBUG is off in production; a per-insta
 DUBAN_DEBUG          1 to show debug pages
 DUBAN_ALLOWED_HOSTS  comma-separated; default localhost names
 DUBAN_CITY           the city this installation serves (default 青岛市)
+DUBAN_CACHE_URL      e.g. redis://127.0.0.1:6379/0: the cache shared by several app servers; default:
+                     each process's own memory (one app server)
+DUBAN_CACHE_PREFIX   the cache keys' prefix (default duban): several installations on one Redis
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
 from __future__ import annotations
@@ -98,6 +101,21 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches() -> dict:
+    """Redis when DUBAN_CACHE_URL is set (what every app server of one installation shares: the
+    dashboard's counts, the ledger version), else the process's own memory (the embedded default)."""
+    url = _env("CACHE_URL")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": _env("CACHE_PREFIX", "duban"), "TIMEOUT": 15 * 60}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duban"}}
+
+
+CACHES = _caches()
+# Sessions in the database: any app server answers any request of a signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
