@@ -22,7 +22,7 @@ from duban.errors import DubanError
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
 from duban.ledger.audit import record
-from duban.ledger.models import Evidence, Indicator, Observation, ProgressReport, SourceDocument, Task
+from duban.ledger.models import Evidence, Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
 from duban.ledger.services import ABSURD_FACTOR, InvalidInput, find_indicator, parse_amount
 from duban.ledger.signals import report_reviewed
 from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
@@ -257,26 +257,47 @@ def extraction_problems(extraction) -> list[str]:
 
 
 def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_text: str | None = None,
-                   today: date | None = None):
-    """Store a previewed (possibly corrected) extraction with its source bytes; returns the ImportSummary.
-    A document imported before is not stored twice (outcome `unchanged`)."""
+                   today: date | None = None, corrections: list | tuple = ()):
+    """Store a previewed extraction with its source bytes, then apply the office's corrections made in
+    the preview (`corrections`: TaskEdit, see preview_corrections) — all in one transaction; returns the
+    ImportSummary. A document imported before is not stored twice (outcome `unchanged`), but the
+    corrections made on its preview are applied all the same."""
     from duban.ledger.importer import ImportSummary, store_extraction
+    from duban.ledger.preview_corrections import apply_preview_corrections
 
     require(can_import(actor), "只有督查室可以导入文档")
     problems = extraction_problems(extraction)
     if problems:
         raise InvalidInput("导入内容有误:" + ";".join(problems[:10]))
+    edits = [e for e in corrections if e]
     sha = hashlib.sha256(data).hexdigest()
-    if SourceDocument.objects.filter(sha256=sha).exists():
-        return ImportSummary(source=extraction["source"], outcome="unchanged")
-    if context_text is None:  # the plan's genre is told by the title and the document's opening lines
-        from duban.extract.readers import read_bytes
+    today = today or date.today()
+    with transaction.atomic():
+        known = SourceDocument.objects.filter(sha256=sha).first()
+        if known is None:
+            if context_text is None:  # the plan's genre is told by the title and the document's opening lines
+                from duban.extract.readers import read_bytes
 
-        context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
-    try:
-        return store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
-                                context_text=context_text, today=today)
-    except IntegrityError:
-        if SourceDocument.objects.filter(sha256=sha).exists():  # stored meanwhile by another request
-            return ImportSummary(source=extraction["source"], outcome="unchanged")
-        raise
+                context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
+            try:
+                summary = store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
+                                           context_text=context_text, today=today)
+            except IntegrityError:
+                known = SourceDocument.objects.filter(sha256=sha).first()  # stored meanwhile by another request
+                if known is None:
+                    raise
+        if known is not None:
+            summary = ImportSummary(source=extraction["source"], outcome="unchanged")
+        if edits:
+            plan = _plan_of(known, extraction) if known is not None else Plan.objects.get(pk=summary.plan_id)
+            if plan is None:
+                raise InvalidInput("找不到此文件导入的计划,请在任务页更正")
+            summary.plan_id = plan.pk
+            summary.corrected = apply_preview_corrections(actor, plan, extraction, edits, today=today)
+    return summary
+
+
+def _plan_of(source: SourceDocument, extraction: dict):
+    """The plan a file already imported went into: the plan it is the source of, or its year and title."""
+    return (source.plans.first()
+            or Plan.objects.filter(year=extraction.get("year"), title=extraction.get("title") or "").first())
