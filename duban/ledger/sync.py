@@ -115,7 +115,8 @@ class TaskSync:
         if said != lock.get("document") and said != lock.get("value"):
             self.disagreements.append((task, f"第{task.number}项 {label}:新版本文件为“{_shown(said)}”,"
                                              f"督查室更正为“{_shown(lock.get('value'))}”(保留更正,请确认)"))
-            obj.corrected = dict(obj.corrected) | {field: lock | {"document": said}}
+            # "disputed": listed on the task page until the office keeps the correction or takes the document's
+            obj.corrected = dict(obj.corrected) | {field: lock | {"document": said, "disputed": True}}
             type(obj)._base_manager.filter(pk=obj.pk).update(corrected=obj.corrected)
         return True
 
@@ -161,6 +162,7 @@ class TaskSync:
     def _indicators(self, task: Task, targets: list[dict]) -> None:
         current = [] if task.pk in self._new else list(task.indicators.filter(implied=False))
         used: set[int] = set()
+        removed = ((task.corrected or {}).get("removed_indicators") or {}).get("value") or []
         for order, q in enumerate(targets):
             match = next((i for i in current if i.pk not in used and i.metric == q["metric"] and i.unit == q["unit"]),
                          None) or next((i for i in current if i.pk not in used
@@ -170,6 +172,8 @@ class TaskSync:
             values = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"],
                       "higher_is_better": q["qualifier"] != "<=", "cumulative": is_cumulative(q["metric"], q["unit"], task.content),
                       "order": order}
+            if match is None and {"metric": q["metric"], "unit": q["unit"]} in removed:
+                continue  # removed by the office: no indicator, in this version either
             if match is None:
                 match = Indicator.objects.create(task=task, **values)
                 if current:
