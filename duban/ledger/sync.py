@@ -253,11 +253,15 @@ class TaskSync:
         indicators = [i for i in everything if not i.implied]
         implied = [i for i in everything if i.implied]
         wanted_implied: set[int] = set()
+        removed = ((task.corrected or {}).get("removed_indicators") or {}).get("value") or []
         for milestone, step in kept:
             taken: set[int] = set()
             for q in step.get("targets") or []:
                 cands = [Candidate(i, i.metric, i.unit, i.target) for i in indicators if i.pk not in taken]
                 indicator = best_indicator(q["metric"], q["unit"], cands)
+                if indicator is None and any(r["unit"] == q["unit"] and (r["metric"] == q["metric"] or similarity(
+                        r["metric"], q["metric"]) >= 0.6) for r in removed):
+                    continue  # an implied indicator the office removed: not brought back
                 if indicator is None:
                     indicator = self._implied(task, q, implied, taken)
                     wanted_implied.add(indicator.pk)
