@@ -325,11 +325,12 @@ def _rows_of(task: Task) -> list:
             *Milestone.objects.filter(task=task).order_by("due", "order")]
 
 
-def disputes(task: Task) -> list[dict]:
+def disputes(task: Task, rows: list | None = None) -> list[dict]:
     """Where a new version of the document says something else than the office's correction (or an
-    approved change): {obj, kind, field, label, value, document}, for the office to decide."""
+    approved change): {obj, kind, field, label, value, document}, for the office to decide. `rows`:
+    the task, its indicators and milestones when the caller has read them."""
     out = []
-    for obj in _rows_of(task):
+    for obj in rows if rows is not None else _rows_of(task):
         for field, lock_ in (obj.corrected or {}).items():
             if isinstance(lock_, dict) and lock_.get("disputed"):
                 kind = {Task: "task", Indicator: "indicator", Milestone: "milestone"}[type(obj)]
@@ -391,7 +392,8 @@ def _apply_document(obj, field: str, said):
                   "co": [r.unit.name for r in current if r.role == Responsibility.Role.CO]}
         obj.responsibilities.all().delete()
         seen: set[int] = set()
-        for role, names in ((Responsibility.Role.LEAD, said.get("lead") or []), (Responsibility.Role.CO, said.get("co") or [])):
+        for role, names in ((Responsibility.Role.LEAD, said.get("lead") or []),
+                            (Responsibility.Role.CO, said.get("co") or [])):
             for i, name in enumerate(names):
                 unit = resolve_unit(name)
                 if unit.pk not in seen:

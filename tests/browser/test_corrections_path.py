@@ -124,8 +124,9 @@ def test_corrections_survive_a_new_version(page, browser, live_server, screensho
     small.click("#fix-units summary")
     small.click("#fix-indicators summary")
     width = small.evaluate("document.documentElement.scrollWidth")
-    wide = small.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 391)
-        .slice(0, 12).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    wide = small.evaluate("""Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > 391).slice(0, 12)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert width <= 390, f"the task page is {width} px wide at 390 px: {wide}"
     box = small.locator(f"#fix-ind-{schools.pk} input[name=ind{schools.pk}-target]").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390

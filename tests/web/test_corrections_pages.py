@@ -95,12 +95,14 @@ def test_the_picker_script_is_served_by_duban_and_small(office):
     from django.contrib.staticfiles import finders
 
     path = finders.find("duban/corrections.js")
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     assert "http" not in text  # nothing fetched from a CDN
     assert "data-unit-picker" in text and len(text.splitlines()) < 120
 
 
-def test_correcting_units_on_the_page_is_audited_reassessed_and_shown_in_history(office, django_capture_on_commit_callbacks):
+def test_correcting_units_on_the_page_is_audited_reassessed_and_shown_in_history(
+        office, django_capture_on_commit_callbacks):
     user, client = office
     t3 = task("3")
     before = units_of(t3)
@@ -118,7 +120,8 @@ def test_correcting_units_on_the_page_is_audited_reassessed_and_shown_in_history
     html = client.get(reverse("office:task", args=[t3.pk])).content.decode()
     history = html[html.index('id="h-audit"'):]
     assert "更正责任单位" in history
-    assert "<del>市财政局、市自然资源和规划局、市住房城乡建设局、各区(市)政府</del> → <ins>市财政局、市卫生健康委</ins>" in history
+    assert ("<del>市财政局、市自然资源和规划局、市住房城乡建设局、各区(市)政府</del> → "
+            "<ins>市财政局、市卫生健康委</ins>") in history
 
 
 def test_an_unknown_unit_is_refused_with_the_form_again_and_nothing_written(office):

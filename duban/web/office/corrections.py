@@ -42,20 +42,27 @@ def _indicators(task: Task) -> list[Indicator]:
     return list(task.indicators.order_by("order", "pk"))
 
 
-def panel_context(task: Task) -> dict:
-    """What the task page's correction panel shows (for the office only)."""
-    indicators = _indicators(task)
-    leads, cos = _unit_names(task)
-    milestones = list(task.milestones.order_by("due", "order").prefetch_related("checkpoints"))
+def panel_context(task: Task, indicators: list[Indicator], milestones: list[Milestone],
+                  responsibilities: list[Responsibility]) -> dict:
+    """What the task page's correction panel shows (for the office only), from the rows the page has
+    read already (indicators with their checkpoints prefetched)."""
+    leads = [r.unit.name for r in responsibilities if r.role == Responsibility.Role.LEAD]
+    cos = [r.unit.name for r in responsibilities if r.role == Responsibility.Role.CO]
+    checkpoints: dict[int, dict[int, float]] = {}
+    for ind in indicators:
+        for c in ind.checkpoints.all():
+            checkpoints.setdefault(c.milestone_id, {})[ind.pk] = c.value
     return {
         "task_form": TaskForm.of(task), "units_form": UnitsForm.of(leads, cos),
         "indicator_forms": [(i, IndicatorForm.of(i)) for i in indicators],
         "new_indicator_form": IndicatorForm.of(None),
-        "milestone_forms": [(m, MilestoneForm.of(m, indicators)) for m in milestones],
+        "milestone_forms": [(m, MilestoneForm.of(m, indicators, checkpoints=checkpoints.get(m.pk, {})))
+                            for m in milestones],
         "disputes": [d | {"value_shown": C._shown(d["value"]), "document_shown": C._shown(d["document"])}
-                     for d in C.disputes(task)],
+                     for d in C.disputes(task, rows=[task, *indicators, *milestones])],
         "section_names": list(task.plan.sections.order_by("order").values_list("title", flat=True)),
-        "domain_names": sorted({d for d in Task.objects.values_list("domain", flat=True).distinct() if d}),
+        "domain_names": list(Task.objects.exclude(domain="").order_by("domain")
+                             .values_list("domain", flat=True).distinct()),
         "unit_names": list(Unit.objects.order_by("name").values_list("name", flat=True)),
     }
 

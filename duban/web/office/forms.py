@@ -78,8 +78,9 @@ class MilestoneForm(forms.Form):
             self.checkpoint_fields.append(name)
 
     @classmethod
-    def of(cls, milestone: Milestone, indicators, data=None) -> MilestoneForm:
-        cps = {c.indicator_id: c.value for c in milestone.checkpoints.all()}
+    def of(cls, milestone: Milestone, indicators, data=None, checkpoints: dict | None = None) -> MilestoneForm:
+        """`checkpoints` {indicator id: value} when the caller has them; else read from the milestone."""
+        cps = checkpoints if checkpoints is not None else {c.indicator_id: c.value for c in milestone.checkpoints.all()}
         return cls(data, prefix=f"ms{milestone.pk}", indicators=indicators, checkpoints=cps,
                    initial={"due": milestone.due, "text": milestone.text})
 

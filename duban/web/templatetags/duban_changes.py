@@ -40,5 +40,6 @@ def changes(entry) -> list[dict]:
         b, a = before.get(key), after.get(key)
         if b != a:
             out.append({"label": FIELD_LABELS.get(key) or _MORE_LABELS.get(key, key),
-                        "before": _shown(b) if key in before else "(无)", "after": _shown(a) if key in after else "(无)"})
+                        "before": _shown(b) if key in before else "(无)",
+                        "after": _shown(a) if key in after else "(无)"})
     return out
