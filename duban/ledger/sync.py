@@ -199,6 +199,10 @@ class TaskSync:
                     self.disagreements.append((task, f"第{task.number}项 指标“{i.metric}”:新版本文件已无此指标,"
                                                      f"督查室更正过,予以保留(请确认)"))
                 continue
+            if i.observations.exists() or i.change_requests.exists():  # reported on, or asked about: kept
+                self.disagreements.append((task, (f"第{task.number}项 指标“{i.metric}”:新版本文件已无此指标,"
+                                                  f"已有填报数值或调整申请,予以保留(不需跟踪时请取消“纳入评价”)")))
+                continue
             self.changes.append(f"任务{task.number}: 删除指标 {i.metric}")
             i.delete()
 
@@ -234,6 +238,10 @@ class TaskSync:
             if m.corrected or m.done_on:  # corrected or marked done by the office: kept
                 self.disagreements.append((task, f"第{task.number}项 {m.due}节点:新版本文件已无此节点,"
                                                  f"督查室更正或确认完成过,予以保留(请确认)"))
+                continue
+            if m.change_requests.exists():  # a unit asked to move it: the request keeps pointing at it
+                self.disagreements.append((task, (f"第{task.number}项 {m.due}节点:新版本文件已无此节点,"
+                                                  f"已有延期申请,予以保留(请确认)")))
                 continue
             self.changes.append(f"任务{task.number}: 删除节点 {m.due}")
             m.delete()

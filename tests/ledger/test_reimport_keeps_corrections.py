@@ -150,3 +150,20 @@ def test_keeping_a_correction_closes_the_dispute_and_the_next_version_keeps_it(c
     import_bytes(data + b"\n", name, today=LATER)
     schools.refresh_from_db()
     assert schools.target == 60 and not C.disputes(task("3"))
+
+
+def test_an_indicator_the_new_version_drops_keeps_its_reported_values(corrected, seeds):
+    """Task 3's 改造农村薄弱幼儿园70所 has a reported value; a version without it keeps the indicator (and
+    says so) instead of leaving the report's value pointing nowhere."""
+    t3 = task("3")
+    rural = t3.indicators.get(metric="改造农村薄弱幼儿园")
+    edu = add_user("ri-edu", "reporter", unit="市教育局", password="pw-reimport-2024")[0]
+    report = record_progress(edu, t3, date(2023, 6, 30), [(f"#{rural.pk}", "20")], "改造完成20所", today=ON)
+    original = seed(seeds, "000")
+    text = original.read_text(encoding="utf-8")
+    assert "改造农村薄弱幼儿园70所;" in text
+    import_bytes(text.replace("改造农村薄弱幼儿园70所;", "").encode("utf-8"), original.name, today=LATER)
+    assert Indicator.objects.filter(pk=rural.pk).exists()
+    assert report.observations.get().indicator_id == rural.pk
+    [finding] = Finding.objects.filter(task=t3, code="correction_disagrees", message__contains="改造农村薄弱幼儿园")
+    assert "已有填报数值" in finding.message
