@@ -298,3 +298,30 @@ def test_the_admin_offers_no_save_for_ledger_and_supervision(office, superuser):
     assert opened >= 8  # plans, tasks, units, indicators, findings, audit entries, problems, …
     t3.refresh_from_db()
     assert t3.content.startswith(SCHOOLS)
+
+
+def test_the_admin_changes_no_account_for_the_office(office):
+    """Accounts, roles and tokens change on duban's people pages (audited); in the admin an office account
+    (staff, with the auth permissions of its group) sees them but cannot save, add, or make itself a
+    superuser."""
+    user, client = office
+    registered = _registered({"people", "auth", "bulletins"})
+    assert {m._meta.label for m, _ in registered} >= {"people.Profile", "people.ApiToken", "auth.User", "auth.Group"}
+    for model, _ in registered:
+        meta = model._meta
+        assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code == 403, meta.label
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+        html = client.get(url).content.decode()
+        assert 'name="_save"' not in html, f"{meta.label} offers a save"
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    assert client.post(url, {"username": user.username, "is_superuser": "on", "is_staff": "on",
+                             "is_active": "on"}).status_code == 403
+    user.refresh_from_db()
+    assert not user.is_superuser
+    # a superuser keeps the auth pages
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    assert 'name="_save"' in client.get(url).content.decode()
