@@ -228,7 +228,11 @@ def correct_milestone(actor, milestone: Milestone, *, due: str, text: str, check
 
 
 def _checkpoints_of(m: Milestone) -> dict:
-    return {str(c.indicator_id): c.value for c in m.checkpoints.all()}
+    """{indicator: value} as the history shows it: the indicator's name (with its unit), and its id
+    only when two indicators of the task print the same."""
+    rows = list(m.checkpoints.select_related("indicator").order_by("indicator__order", "indicator_id"))
+    names = [c.indicator.metric + (f"({c.indicator.unit})" if c.indicator.unit else "") for c in rows]
+    return {(n if names.count(n) == 1 else f"{n}#{c.indicator_id}"): c.value for n, c in zip(names, rows)}
 
 
 def _set_checkpoints(m: Milestone, wanted: dict) -> None:

@@ -167,3 +167,26 @@ def test_an_indicator_the_new_version_drops_keeps_its_reported_values(corrected,
     assert report.observations.get().indicator_id == rural.pk
     [finding] = Finding.objects.filter(task=t3, code="correction_disagrees", message__contains="改造农村薄弱幼儿园")
     assert "已有填报数值" in finding.message
+
+
+def test_taking_the_documents_units(corrected, seeds):
+    """The new version names another co-unit for task 3 than both the old version and the office: the
+    office's units stay until the office takes the document's."""
+    original = seed(seeds, "000")
+    lines = original.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("3\t"))
+    assert "市住房城乡建设局,各区(市)政府" in lines[row]
+    lines[row] = lines[row].replace("市住房城乡建设局,各区(市)政府", "市住房城乡建设局、市体育局,各区(市)政府")
+    import_bytes("\n".join(lines).encode("utf-8"), original.name, today=LATER)
+    t3 = task("3")
+    office_units = {"lead": ["市教育局"], "co": ["市财政局", "市卫生健康委"]}
+    assert units_of(t3) == office_units
+    [d] = [d for d in C.disputes(t3) if d["field"] == "units"]
+    assert d["value"] == office_units and "市体育局" in d["document"]["co"]
+    C.decide_dispute(corrected["office"], t3, "units", take_document=True, today=LATER)
+    t3 = task("3")
+    assert units_of(t3)["co"] == ["市财政局", "市自然资源和规划局", "市住房城乡建设局", "市体育局", "各区(市)政府"]
+    assert "units" not in t3.corrected
+    entry = AuditEntry.objects.get(task=t3, action="correction.take")
+    assert entry.before == {"units": office_units} and "市体育局" in entry.after["units"]["co"]
+    assert t3.assessed_on == LATER

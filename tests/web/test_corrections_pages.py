@@ -218,7 +218,9 @@ def test_correcting_a_milestone_its_due_text_and_checkpoints(office):
     assert m.checkpoints.get(indicator=schools).value == 6
     [entry] = entries(t3, "milestone.correct")
     assert entry.before["due"] == "2023-03-31" and entry.after["due"] == "2023-04-15"
-    assert entry.after["checkpoints"][str(schools.pk)] == 6
+    assert entry.after["checkpoints"][f"{SCHOOLS}(所)"] == 6
+    html = client.get(reverse("office:task", args=[t3.pk])).content.decode()
+    assert f"{SCHOOLS}(所):6" in html[html.index('id="h-audit"'):]
     # a due date outside the plan year is refused
     r = client.post(reverse("office:correct-milestone", args=[m.pk]), {p + "due": "2021-01-01", p + "text": "x"})
     assert r.status_code == 400 and "不在计划年度" in r.content.decode()
