@@ -330,10 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     ur.set_defaults(run=_cmd_users)
     us.set_defaults(run=_cmd_users)
 
-    bu = sub.add_parser("bulletin", help="生成通报(编号、冻结快照):docx / html / md / xlsx")
+    bu = sub.add_parser("bulletin", help="生成通报(草稿,冻结快照;印发时编号):docx / pdf / html / md / xlsx")
     bu.add_argument("--plan", required=True, metavar="计划", help="计划编号或导入时的文件名")
     bu.add_argument("--as-of", type=_date, required=True, metavar="日期", help="截至日期 YYYY-MM-DD")
-    bu.add_argument("--format", choices=["docx", "html", "md", "xlsx"], default="docx", help="文件格式(默认 docx)")
+    bu.add_argument("--format", choices=["docx", "pdf", "html", "md", "xlsx"], default="docx",
+                    help="文件格式(默认 docx;pdf 需服务器装有 LibreOffice)")
     bu.add_argument("-o", "--output", required=True, metavar="文件", help="写入的文件")
     bu.set_defaults(run=_cmd_bulletin)
 

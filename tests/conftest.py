@@ -65,6 +65,14 @@ def pytest_configure(config):
     #                                  (trylast) then runs django.setup()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Django's cache outlives a test's transaction; the login throttle counts in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On PostgreSQL, one test database per run (test_<name>_<pid>): two runs at once don't drop

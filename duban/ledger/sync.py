@@ -62,6 +62,8 @@ class TaskSync:
         self.changes: list[str] = []
         self.disagreements: list[tuple[Task, str]] = []  # (task, message): the document against a correction
         self.existing = {t.number: t for t in Task.everything.filter(plan=plan)}
+        for t in self.existing.values():
+            t.plan = plan  # known: saving a task (its sort key) asks nothing more
         self.sections = {s.title: s for s in plan.sections.all()}
         self._units: dict[str, object] = {}  # names resolved in this import
         self._new: set[int] = set()  # tasks created now: nothing to compare with

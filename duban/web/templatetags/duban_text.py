@@ -38,7 +38,8 @@ def person(user, fallback: str = "") -> str:
     """A user as histories name them: 姓名(职务), or the account name; `fallback` when there is no
     user (a command-line action, a deleted account)."""
     if user is None:
-        return fallback or "系统"
+        # the command line's default actor: the operator at the server
+        return {"cli": "命令行", "system": "系统", "": "系统"}.get(fallback, fallback)
     profile = getattr(user, "profile", None)
     try:
         return profile.display_name if profile is not None else user.get_username()

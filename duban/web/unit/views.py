@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.models import Evidence, Milestone, ProgressReport, Responsibility, Task, Unit
+from duban.ledger.models.plans import LIST_ORDER
 from duban.ledger.workflow import (InvalidInput, may_revise, review_progress, revise_progress,
                                    submit_progress)
 from duban.people.roles import (Forbidden, can_report, can_review, can_view_task, require, sees_everything,
@@ -51,7 +52,7 @@ def workspace(request):
     today = timezone.localdate()
     tasks = list(Task.objects.filter(responsibilities__unit=unit).distinct().select_related("plan")
                  .prefetch_related(Prefetch("responsibilities", Responsibility.objects.select_related("unit")))
-                 .order_by("-plan__year", "plan_id", "order"))
+                 .order_by(*LIST_ORDER))
     ids = [t.pk for t in tasks]
     soon = today + timedelta(days=SOON_DAYS)
     upcoming = list(Milestone.objects.filter(task_id__in=ids, done_on__isnull=True, due__gte=today)
