@@ -18,6 +18,10 @@ ACTIONS = {
     "bulletin.approve": "审定通报", "bulletin.publish": "发布通报",
     "users.disable": "停用用户", "users.enable": "启用用户", "users.reset": "重置密码", "users.change": "修改用户",
     "instruction.handle": "落实批示",
+    "task.correct": "更正任务", "task.units": "更正责任单位", "indicator.correct": "更正指标",
+    "indicator.add": "新增指标", "indicator.remove": "删除指标", "milestone.correct": "更正时间节点",
+    "milestone.done": "节点完成", "milestone.reopen": "撤销节点完成", "correction.keep": "保留更正",
+    "correction.take": "采用文件",
 }
 
 
