@@ -26,9 +26,16 @@ def _shown(value) -> str:
     return str(value)
 
 
+# The ledger's own edits, whose before and after are the task's fields; other entries (a case's, a
+# report's steps) say what happened in their summary, and their states are codes, not words.
+_DIFFED = ("task.", "indicator.", "milestone.", "correction.")
+
+
 @register.filter
 def changes(entry) -> list[dict]:
     """[{label, before, after}] for each key whose value differs between before and after."""
+    if not (entry.action or "").startswith(_DIFFED):
+        return []
     before, after = entry.before, entry.after
     if not isinstance(before, dict) or not isinstance(after, dict) or not (before or after):
         return []
