@@ -138,3 +138,43 @@ def test_the_api_takes_and_gives_the_steps_a_report_says_are_done(client, task, 
     assert last(task).done_on == date(YEAR, 11, 20)
     detail = client.get(f"/api/tasks/{task.pk}", HTTP_AUTHORIZATION=f"Bearer {office}").json()
     assert {x["id"]: x["done_on"] for x in detail["milestones"]}[m.pk] == f"{YEAR}-11-20"
+
+
+def test_the_spreadsheet_template_has_a_row_per_open_step_to_say_it_is_done(client, task, people):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from duban.ledger.spreadsheet import STEP_ID, TEMPLATE_HEADERS
+
+    col = {name: i + 1 for i, name in enumerate(TEMPLATE_HEADERS)}
+    m = last(task)
+    as_(client, people["sport"])
+
+    def fill(*cells):
+        wb = load_workbook(io.BytesIO(client.get(f"/unit/template.xlsx?plan={task.plan_id}").content))
+        ws = wb.active
+        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, col["指标编号"]).value == f"{STEP_ID}{m.pk}")
+        assert ws.cell(r, col["指标"]).value == f"时间节点:{YEAR}-10-31 全面完成并投入使用"
+        for name, value in cells:
+            ws.cell(r, col[name]).value = value
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return client.post("/unit/template/", {"plan": task.plan_id, "file": SimpleUploadedFile(
+            "填报表.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}), r
+
+    bad, row = fill(("截至日期", f"{YEAR}-11-20"), ("本期完成值", "差不多"))
+    assert bad.status_code == 400 and f"第{row}行" in text(bad) and "应为“已完成”或完成日期" in text(bad)
+    assert not ProgressReport.objects.exists()
+
+    good, _ = fill(("截至日期", f"{YEAR}-11-20"), ("本期完成值", f"{YEAR}-10-29"), ("进展情况", "竣工验收报告"))
+    assert good.status_code == 302, text(good)[:2000]
+    report = ProgressReport.objects.get()
+    assert report.milestones_done == [{"id": m.pk, "done_on": f"{YEAR}-10-29", "evidence": "竣工验收报告"}]
+    as_(client, people["office"]).post(f"/unit/reviews/{report.pk}/", {"action": "approve", "version": 1})
+    assert last(task).done_on == date(YEAR, 10, 29) and Task.objects.get(pk=task.pk).status == "已完成"
+    # a step done is no longer offered in the template
+    wb = load_workbook(io.BytesIO(as_(client, people["sport"]).get(f"/unit/template.xlsx?plan={task.plan_id}").content))
+    ids = [wb.active.cell(r, col["指标编号"]).value for r in range(1, wb.active.max_row + 1)]
+    assert f"{STEP_ID}{m.pk}" not in ids and f"{STEP_ID}{task.milestones.order_by('due').first().pk}" in ids
