@@ -257,22 +257,10 @@ def _set_checkpoints(m: Milestone, wanted: dict) -> None:
 def complete_milestone(actor, milestone: Milestone, *, done_on: date, evidence: str, today: date) -> Milestone:
     """The office marks a milestone done on a date, with the evidence it rests on (a report, a
     document, an inspection); the task is reassessed and leaves 逾期 when this was its late step."""
+    from duban.ledger.milestones import mark_done
+
     _office(actor)
-    evidence = (evidence or "").strip()
-    if not evidence:
-        raise InvalidInput("请写明完成依据(如验收文件、进展报告、现场核查)")
-    if done_on > today:
-        raise InvalidInput("完成日期不能晚于今天")
-    with transaction.atomic():
-        m = Milestone.objects.select_for_update().select_related("task__plan").get(pk=milestone.pk)
-        if done_on.year < m.task.plan.year:
-            raise InvalidInput(f"完成日期 {done_on} 早于计划年度")
-        before = {"done_on": m.done_on, "done_evidence": m.done_evidence}
-        m.done_on, m.done_evidence = done_on, evidence[:2000]
-        m.save(update_fields=["done_on", "done_evidence"])
-        _done(actor, m.task, "milestone.done", m, before, {"done_on": done_on, "done_evidence": m.done_evidence},
-              f"时间节点“{m.text[:30]}”标记为已完成({done_on}):{evidence[:60]}", today)
-    return m
+    return mark_done(actor, milestone, done_on=done_on, evidence=evidence, today=today)
 
 
 def reopen_milestone(actor, milestone: Milestone, *, reason: str, today: date) -> Milestone:

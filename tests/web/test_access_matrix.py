@@ -238,6 +238,14 @@ PAGES: dict[str, list[Probe]] = {
                              f"ms{d['task3'].milestones.order_by('pk').first().pk}-text": "4月10日前,完成立项"})],
     "office:units": [GET("L O O O F F")],
     "office:unit": [GET("L O O O F F", kwargs=lambda d: {"pk": d["edu_unit"].pk})],
+    "office:milestone-done": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"done_on": "2023-06-30", "evidence": "立项批复"})],
+    "office:milestone-reopen": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"reason": "核查未完成"})],
 
     "unit:workspace": [GET("L O O O O F", query=lambda d: f"unit={d['edu_unit'].pk}")],
     "unit:report": [GET("L O F F O F", kwargs=task3),

@@ -18,3 +18,10 @@ urlpatterns = [
     path("units/", units.unit_ranking, name="units"),
     path("units/<int:pk>/", units.unit_detail, name="unit"),
 ]
+
+from duban.web.office import milestones as milestone_views  # noqa: E402
+
+urlpatterns += [
+    path("milestones/<int:pk>/done/", milestone_views.mark_done, name="milestone-done"),
+    path("milestones/<int:pk>/reopen/", milestone_views.reopen, name="milestone-reopen"),
+]
