@@ -81,3 +81,20 @@ def test_what_counts_as_a_fragment(metric):
                                     "惠及"])
 def test_what_is_a_name(metric):
     assert not fragmentary(metric)
+
+
+def test_a_past_plan_is_judged_as_of_its_year_end_without_due_soon_labels(ledger):
+    rows = _status(ledger, 2023, "2026-12-02")
+    assert rows and {r["as_of"] for r in rows} == {"2023-12-31"}
+    assert not [r["reason"] for r in rows if "到期" in r["reason"] or "宽限" in r["reason"]]
+
+
+def test_computed_figures_are_printed_to_their_precision(ledger):
+    rows = {r["number"]: r for r in _status(ledger, 2024, "2024-11-30") if r["plan"] == "2024年市办实事"}
+    aed = next(i for i in rows["14"]["indicators"] if i["unit"] == "台")
+    assert aed["forecast"] == int(aed["forecast"])  # 377台, not 377.02台
+    assert "应达9处" in rows["14"]["reason"]
+    for r in rows.values():
+        for i in r["indicators"]:
+            if i["unit"] not in ("%", "公里") and i["forecast"] is not None:
+                assert i["forecast"] == int(i["forecast"]), (r["number"], i)
