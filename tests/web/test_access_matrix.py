@@ -94,6 +94,10 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
         report = submit_progress(edu, task3, date(2023, 6, 30), [(SCHOOLS, "12")], "已开工12所",
                                  [SimpleUploadedFile("开工现场.png", PNG, content_type="image/png")], today=TODAY)
 
+        from duban.ledger.models import PendingValue
+
+        pending = PendingValue.objects.create(report=report, task=task3, metric="", unit="所", value=3,
+                                              sentence="另有3所完成选址", reason="no_match")
         case = open_case(office, title="落实领导批示:加快学校建设", source="leader_instruction", task=task3,
                          instruction="请市教育局加快学校建设进度", instructed_by=users["leader"], today=TODAY)
         assign_case(office, case, lead_unit="市教育局", deadline=TODAY + timedelta(days=10), today=TODAY)
@@ -120,7 +124,7 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
             "media": media, "users": users, "plan": plan, "task3": task3,
             "task1": Task.objects.get(plan=plan, number="1"),
             "edu_unit": edu_unit, "schools": schools, "other_indicator": next(i for i in indicators if i != schools),
-            "report": report, "evidence": Evidence.objects.get(report=report),
+            "report": report, "evidence": Evidence.objects.get(report=report), "pending": pending,
             "case": case, "case_file": case.files.get(), "instruction": instruction, "problem": problem, "change": change,
             "notification": Notification.objects.filter(user=edu).order_by("id").first(),
             "draft": draft, "approved": approved, "published": published, "clue": clue,
@@ -259,6 +263,9 @@ PAGES: dict[str, list[Probe]] = {
     "unit:review": [GET("L M M M M M", kwargs=lambda d: {"pk": d["report"].pk}),
                     POST("L O F O F F", kwargs=lambda d: {"pk": d["report"].pk}, to="/unit/reviews/",
                          data=lambda d: {"action": "approve", "version": "1"})],
+    "unit:decide_value": [GET("L M M M M M", kwargs=lambda d: {"pk": d["pending"].pk}),
+                          POST("L O F O F F", kwargs=lambda d: {"pk": d["pending"].pk}, to="/unit/reviews/",
+                               data=lambda d: {"action": "assign", "indicator": d["schools"].pk})],
     "unit:evidence": [GET("L O O O O F", kwargs=lambda d: {"pk": d["evidence"].pk})],
     "unit:template_download": [GET("L O O O O F", query=lambda d: f"unit={d['edu_unit'].pk}&plan={d['plan'].pk}")],
     "unit:template_upload": [

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.milestones import describe_claims
-from duban.ledger.models import Evidence, Milestone, ProgressReport, Responsibility, Task, Unit
+from duban.ledger.models import (Evidence, Indicator, Milestone, PendingValue, ProgressReport, Responsibility,
+                                 Task, Unit)
 from duban.ledger.models.plans import LIST_ORDER
 from duban.ledger.workflow import (InvalidInput, may_revise, review_progress, revise_progress,
                                    submit_progress)
@@ -172,7 +173,53 @@ def reviews(request):
                    "target": target_text(o.indicator) if o.indicator else "—",
                    "percent": f"{o.percent:g}%" if o.percent is not None else "—"} for o in r.observations.all()]
         r.claims = describe_claims(r)
-    return render(request, "web/unit/reviews.html", {"page": page, "total": page.paginator.count})
+    return render(request, "web/unit/reviews.html", {"page": page, "total": page.paginator.count,
+                                                     **_pending_queue(request)})
+
+
+PENDING_PER_PAGE = 30
+
+
+def _pending_queue(request) -> dict:
+    """The report values no single indicator took (待核实), each with its sentence and the indicators
+    of its task to choose from (the likely ones first)."""
+    from duban.ledger.pending import waiting
+
+    page = Paginator(waiting(), PENDING_PER_PAGE).get_page(request.GET.get("values_page"))
+    task_ids = {v.task_id for v in page}
+    by_task = defaultdict(list)
+    for ind in Indicator.objects.filter(task_id__in=task_ids, tracked=True).order_by("order", "pk"):
+        by_task[ind.task_id].append(ind)
+    for v in page:
+        likely = set(v.candidates or [])
+        v.shown = fmt_number(v.value, v.unit)
+        v.choices = sorted(({"pk": i.pk, "label": f"{i.metric}(目标 {target_text(i)})", "likely": i.pk in likely}
+                            for i in by_task[v.task_id]), key=lambda c: not c["likely"])
+    return {"pending_page": page, "pending_total": page.paginator.count}
+
+
+@login_required
+@require_POST
+def decide_value(request, pk: int):
+    """The office assigns a pending value to an indicator of its task, or discards it."""
+    from duban.ledger.pending import assign_value, discard_value
+
+    value = get_object_or_404(PendingValue.objects.select_related("task"), pk=pk)
+    action, note, today = request.POST.get("action"), request.POST.get("note", ""), timezone.localdate()
+    if action == "assign":
+        wanted = request.POST.get("indicator", "")
+        indicator = Indicator.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if indicator is None:
+            raise InvalidInput("请选择该数值对应的指标")
+        assign_value(request.user, value, indicator, today=today, note=note)
+        messages.success(request, f"已将第{value.task.number}项的数值{fmt_number(value.value, value.unit)}"
+                                  f"计入指标“{indicator.metric}”")
+    elif action == "discard":
+        discard_value(request.user, value, today=today, note=note)
+        messages.success(request, f"已舍弃第{value.task.number}项的数值{fmt_number(value.value, value.unit)}")
+    else:
+        raise InvalidInput("请选择计入指标或舍弃")
+    return redirect(reverse("unit:reviews") + "#pending-values")
 
 
 @login_required
