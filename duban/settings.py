@@ -12,6 +12,9 @@ DUBAN_HTTPS          1 when served behind TLS: secure cookies, HSTS; `duban serv
                      X-Forwarded-Proto/-For of the proxy at DUBAN_TRUSTED_PROXY (default 127.0.0.1)
 DUBAN_LOGIN_SLOTS    password hashes computed at once (default: the cores, at most 4)
 DUBAN_CITY           the city this installation serves (default 青岛市)
+DUBAN_CACHE_URL      e.g. redis://127.0.0.1:6379/0: the cache shared by several app servers; default:
+                     each process's own memory (one app server)
+DUBAN_CACHE_PREFIX   the cache keys' prefix (default duban): several installations on one Redis
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
 from __future__ import annotations
@@ -108,6 +111,21 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches() -> dict:
+    """Redis when DUBAN_CACHE_URL is set (what every app server of one installation shares: the
+    dashboard's counts, the ledger version), else the process's own memory (the embedded default)."""
+    url = _env("CACHE_URL")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": _env("CACHE_PREFIX", "duban"), "TIMEOUT": 15 * 60}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duban"}}
+
+
+CACHES = _caches()
+# Sessions in the database: any app server answers any request of a signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -163,6 +181,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = _env("MAIL_FROM", "duban@localhost")
 DUBAN_SITE_URL = _env("SITE_URL")
+
+# The 版记 of the office's bulletins: who issues them (印发机关) and to whom they are copied (抄送),
+# names separated by 、 or commas. Frozen into each bulletin when it is issued.
+DUBAN_BULLETIN_ISSUER = _env("BULLETIN_ISSUER", f"{CITY}人民政府督查室")
+DUBAN_BULLETIN_CC = _env("BULLETIN_CC", "市委办公室、市人大常委会办公室、市政府办公厅、市政协办公室")
 
 LOGGING = {
     "version": 1,

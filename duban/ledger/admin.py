@@ -104,3 +104,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(m.PendingValue)
+class PendingValueAdmin(ReadOnlyAdmin):
+    """Looked up here; decided in the review page (进展审核), through the audited actions."""
+    list_display = ["__str__", "task", "reason", "state", "decided_on"]
+    list_filter = ["state", "reason"]
+    search_fields = ["metric", "sentence"]

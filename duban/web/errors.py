@@ -5,7 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from duban.errors import DubanError
 
-STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429, "busy": 503}
+STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429, "busy": 503,
+          "unavailable": 503}
 
 
 def status_of(error: DubanError) -> int:

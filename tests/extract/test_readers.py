@@ -15,10 +15,10 @@ from duban.errors import UnreadableDocument
 from duban.extract.document import Document, Line, Table
 from duban.extract.readers import MAX_BYTES, read
 from duban.extract.readers.txt import blocks_from_text
+from tests.conftest import SEEDS
 from tests.render import CHROME_WORDS, to_docx, to_html, to_pdf, to_xlsx
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")
+pytestmark = pytest.mark.shared  # reads the seed documents
 
 # 004's 责任单位(加粗字体为牵头单位) column: the lead units a Word or HTML file prints in bold.
 LEADS_004 = {"1": ["市城市管理局"], "2": ["市城市管理局", "市农业农村局"], "5": ["市交通运输局", "李沧区等区(市)政府"]}
@@ -115,6 +115,19 @@ def test_txt_pipe_rows_markdown_separators_and_lone_rows():
     # A lone row is a line; a pipe row and a TAB row are different tables.
     assert [(type(b).__name__, b.where) for b in blocks[2:]] == [("Line", "line 8"), ("Line", "line 9")]
     assert blocks[2].text == "只有 | 一行 | 的竖线"
+
+
+@pytest.mark.parametrize("spacing", [1, 2])
+def test_txt_double_spaced_export_keeps_its_tables(spacing):
+    # An export that doubled every line break: the blank lines between rows end no table, a longer
+    # run of them still does.
+    rows = ["| 序号 | 任务 | 牵头单位 |", "| 1 | 新建公园 | 市园林局 |", "| 2 | 改造道路 | 市住建局 |"]
+    text = "标题\n" + "\n".join(rows) + "\n说明\n" + "\n".join(rows[:2]) + "\n"
+    gap = "\n" * (spacing + 1)
+    blocks = blocks_from_text(text.replace("\n", gap).replace(gap + "说明", gap + "\n" + "说明"))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [len(t.rows) for t in tables] == [3, 2]
+    assert [b.text for b in blocks if isinstance(b, Line)] == ["标题", "说明"]
 
 
 def test_txt_tab_rows_keep_empty_cells():

@@ -118,8 +118,21 @@ def test_the_tracking_code_shows_the_public_status_only(people, task14):
 
     with pytest.raises(Forbidden, match="督查室确认"):
         confirm_problem(fire, problem, today=later(days=6).date())  # a public clue's problem: the office confirms
+    assert status.answer == ""  # the unit's resolution is not public before the office accepts it
     confirm_problem(office, problem, today=later(days=6).date())
-    assert clue_status(clue.code).finished and clue_status(clue.code).state == "已确认办结"
+    status = clue_status(clue.code)
+    assert status.finished and status.state == "已确认办结"
+    assert status.answer == "施工方已复工"  # the answer the citizen was given, once closed
+    assert "内部" not in repr(status) and "13800000000" not in repr(status)
+
+
+def test_a_dismissed_clue_tells_the_citizen_why(people, task14):
+    from duban.supervision.services import dismiss_problem
+
+    clue = submit_public_clue(task14, TEXT, "", ip=IP, now=T0)
+    dismiss_problem(people["office"], clue.problem, "该工地不属于本任务,已转区住建局处理", today=later(days=1).date())
+    status = clue_status(clue.code)
+    assert status.finished and status.answer == "该工地不属于本任务,已转区住建局处理"
 
 
 @pytest.mark.parametrize("code", ["", "XXXX", "2345-6789-ABCD"])

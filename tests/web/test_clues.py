@@ -60,6 +60,12 @@ def test_a_clue_is_submitted_and_tracked_by_its_code(people, task14):
     assert public.get(f"/public/clues/{loose}/").status_code == 200  # typed loosely
     assert public.get(f"/public/clues/?code={clue.code}").status_code == 302
     assert public.get("/public/clues/ZZZZ-ZZZZ-ZZZZ/").status_code == 404
+    assert "办结后将在此公开答复" in page and "答复" in page
+
+    # closed by the office: the answer is shown to the citizen with the status
+    office.post(f"/problems/{problem.pk}/dismiss/", {"reason": "该工地属于区级项目,已转区住建局办理"})
+    page = page_text(public.get(f"/public/clues/{clue.code}/"))
+    assert "不予受理" in page and "该工地属于区级项目,已转区住建局办理" in page
 
 
 def test_a_filled_honeypot_and_a_too_fast_or_forged_token_are_refused(task14):

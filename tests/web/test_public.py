@@ -71,6 +71,17 @@ def test_the_portal_lists_the_tasks_with_their_status_without_login(client, ledg
     assert client.get("/public/", {"domain": "无此领域"}).content.decode().count('href="/public/tasks/') == 0
 
 
+def test_the_public_searches_the_tasks_like_the_office_list(client, ledger):
+    found = client.get("/public/", {"q": "消防站"}).content.decode()
+    assert 'name="q" value="消防站"' in found
+    assert found.count('href="/public/tasks/') == 1 and f"/public/tasks/{fire_stations().pk}/" in found
+    # a unit's name finds its tasks too, and two words narrow the search
+    by_unit = client.get("/public/", {"q": "市消防救援支队"}).content.decode()
+    assert f"/public/tasks/{fire_stations().pk}/" in by_unit
+    assert client.get("/public/", {"q": "消防站 口袋公园"}).content.decode().count('href="/public/tasks/') == 0
+    assert "没有符合条件的项目(搜索“无此项目”)" in client.get("/public/", {"q": "无此项目"}).content.decode()
+
+
 def test_a_public_task_shows_only_approved_progress(client, ledger):
     fourteen = fire_stations()
     approved = fourteen.reports.get()

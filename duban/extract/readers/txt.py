@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 
 from duban.errors import UnreadableDocument
 from duban.extract.document import Cell, Document, Line, Row, Table
@@ -139,7 +140,10 @@ def _row_cells(line: str) -> tuple[str, list[str]] | None:
 
 def blocks_from_text(text: str) -> list:
     """Lines, with each run of ≥2 consecutive rows of one kind (or one TAB row of ≥3 cells) as a Table.
-    Blank lines are skipped but counted."""
+    Blank lines are skipped but counted. A blank line ends a table, except in an export that put blank
+    lines after nearly every line, where only a longer run of them does."""
+    lines = _NEWLINE.split(text)
+    gap = _line_spacing(lines) + 1
     blocks: list = []
     run: list[tuple[int, str, str, list[str]]] = []  # (line number, raw line, kind, cells)
 
@@ -156,10 +160,14 @@ def blocks_from_text(text: str) -> list:
             blocks.extend(Line(raw, f"line {n}") for n, raw, _ in rows)
         run.clear()
 
-    for number, line in enumerate(_NEWLINE.split(text), start=1):
+    blank = 0
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
-            flush()
+            blank += 1
+            if blank == gap:
+                flush()
             continue
+        blank = 0
         found = _row_cells(line)
         if found is None:
             flush()
@@ -171,6 +179,26 @@ def blocks_from_text(text: str) -> list:
         run.append((number, line, kind, cells))
     flush()
     return blocks
+
+
+def _line_spacing(lines: list[str]) -> int:
+    """The blank lines an export put after every line: 0 normally, 1 (or more) when it doubled every
+    line break — then most non-blank lines are followed by the same number of blank ones."""
+    runs: list[int] = []
+    run = 0
+    for line in lines:
+        if line.strip():
+            runs.append(run)
+            run = 0
+        else:
+            run += 1
+    gaps = runs[1:]
+    if len(gaps) < 4:
+        return 0
+    usual = Counter(gaps).most_common(1)[0][0]
+    if usual == 0 or sum(1 for g in gaps if g >= usual) < 0.8 * len(gaps):
+        return 0
+    return usual
 
 
 def _is_separator(kind: str, cells: list[str]) -> bool:

@@ -126,6 +126,7 @@ class ClueStatus:
     state: str  # the problem's state, in Chinese
     finished: bool
     steps: tuple[ClueStep, ...]  # dates and states only: no internal notes, names or contact
+    answer: str = ""  # the reply to the citizen, once the office has closed the clue (办结 or 不予受理)
 
 
 def clue_status(code: str) -> ClueStatus:
@@ -142,5 +143,17 @@ def clue_status(code: str) -> ClueStatus:
     label = f"第{task.number}项 {task.title or task.content[:30]}" if task else "(任务已撤销)"
     return ClueStatus(code=clue.code, task=label, submitted_on=timezone.localdate(clue.submitted_at),
                       state=rules.PROBLEM_STATES[problem.state],
-                      finished=problem.state in ("confirmed", "dismissed"), steps=steps)
+                      finished=problem.state in ("confirmed", "dismissed"), steps=steps,
+                      answer=_answer(problem))
+
+
+def _answer(problem) -> str:
+    """What the citizen is told: the resolution the office confirmed, or its reason for 不予受理. Nothing
+    before the office has closed the clue — a unit's resolution is not public until the office accepts it."""
+    if problem.state == "confirmed":
+        return problem.resolution
+    if problem.state == "dismissed":
+        event = problem.events.filter(to_state="dismissed").order_by("-id").first()
+        return event.note if event else ""
+    return ""
 

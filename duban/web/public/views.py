@@ -10,16 +10,13 @@ from django.utils import timezone
 from duban import assess as A
 from duban.assess_format import fmt_number
 from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, Task
+from duban.ledger.models.plans import LIST_ORDER, in_year
 from duban.supervision.services import original_dues, original_targets
 from duban.web import queries as Q
 
 PAGE_SIZE = 100
 TITLE = "走进市办实事、见证民生项目"
 QUALIFIER_WORDS = {">=": "以上", "<=": "以内", "~": "左右"}
-
-
-def _status_filter(text: str) -> list[str]:
-    return Q.parse_statuses([text]) if text else []
 
 
 def index(request):
@@ -36,18 +33,15 @@ def index(request):
         Task.objects.filter(plan__year=year).order_by().values_list("plan_id").annotate(n=Count("pk"))))
     for p in plans:
         p.n = sizes.get(p.pk, 0)
-    scope = Task.objects.filter(plan__year=year) if year else Task.objects.none()
+    scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
     if plan is not None:
         scope = scope.filter(plan=plan)
     domain = (request.GET.get("domain") or "").strip()
     status = (request.GET.get("status") or "").strip()
-    tasks = scope
-    if domain:
-        tasks = tasks.filter(domain="" if domain == Q.NO_DOMAIN else domain)
-    statuses = _status_filter(status)
-    if statuses:
-        tasks = tasks.filter(status__in=statuses)
-    tasks = tasks.select_related("plan").order_by("domain", "-plan__year", "plan__genre", "plan_id", "order")
+    q = (request.GET.get("q") or "").strip()[:200]
+    # the same filters, search included, as the office's task list and the API
+    tasks = Q.filter_tasks(scope, Q.TaskFilters(q=q, statuses=[status] if status else [], domain=domain))
+    tasks = tasks.select_related("plan").order_by("domain", *LIST_ORDER)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),
@@ -57,7 +51,7 @@ def index(request):
     params.pop("page", None)
     return render(request, "web/public/index.html", {
         "title": TITLE, "years": years, "year": year, "plans": plans, "plan": plan, "counts": counts,
-        "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status,
+        "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status, "q": q,
         "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: s.severity)],
         "paging_query": params.urlencode(),
     })
