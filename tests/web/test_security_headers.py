@@ -44,7 +44,8 @@ def inline_content(html: str) -> list[str]:
     soup = BeautifulSoup(html, "lxml")
     found = []
     for tag in soup.find_all(True):
-        if tag.name == "script" and (not tag.get("src") or tag.get_text(strip=True)):
+        data_block = tag.get("type", "").lower() in ("application/json", "application/ld+json")  # not run: allowed
+        if tag.name == "script" and not data_block and (not tag.get("src") or tag.get_text(strip=True)):
             found.append(f"inline <script>: {tag.get_text()[:60]}")
         if tag.name == "script" and tag.get("src", "").startswith(("http:", "https:", "//")):
             found.append(f"outside script {tag['src']}")
