@@ -42,6 +42,7 @@ from duban import ranking as R
 from duban.assess_format import fmt_number
 from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year, year_keys
+from duban.ledger.search import search_tasks
 from duban.web.charts import color_bar
 
 COLORS = ("red", "yellow", "green", "grey")
@@ -478,20 +479,6 @@ def parse_statuses(values: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def search_terms(q: str) -> list[str]:
-    return [t for t in (q or "").replace("\u3000", " ").split() if t][:10]
-
-
-def text_filter(term: str) -> Q:
-    """The term occurs in the number, title, content or domain, or in the name of one of its units.
-    (The units' tasks are one uncorrelated subquery, hashed once, not a lookup per task.)"""
-    # Chinese has no case: plain `contains` spares PostgreSQL an UPPER() of every task's text.
-    lookup = "contains" if term.lower() == term.upper() else "icontains"
-    unit_tasks = Responsibility.objects.filter(**{f"unit__name__{lookup}": term}).values("task_id")
-    return (Q(**{f"number__{lookup}": term}) | Q(**{f"title__{lookup}": term}) | Q(**{f"content__{lookup}": term})
-            | Q(**{f"domain__{lookup}": term}) | Q(pk__in=Subquery(unit_tasks)))
-
-
 @dataclass
 class TaskFilters:
     q: str = ""
@@ -517,8 +504,7 @@ class TaskFilters:
 
 
 def filter_tasks(qs: QuerySet, f: TaskFilters) -> QuerySet:
-    for term in search_terms(f.q):
-        qs = qs.filter(text_filter(term))
+    qs = search_tasks(qs, f.q)
     statuses = parse_statuses(f.statuses)
     if statuses:
         qs = qs.filter(status__in=statuses)
