@@ -5,13 +5,13 @@ every term occurs in its number, title, content or domain, or in the name of one
 Case does not matter (Chinese has none).
 
 On PostgreSQL each column has a pg_trgm GIN index (migration 0005_scale_search_trgm) and a term is
-an `ILIKE '%term%'` the index answers: the tasks holding a term are found through the indexes (the
+a `LIKE '%term%'` (`ILIKE` when it has case) the index answers: the tasks holding a term are found through the indexes (the
 columns' and the unit names'), never by reading every task. On SQLite it is a plain scan (LIKE is
-case-insensitive there for ASCII; `icontains` for the rest).
+case-insensitive there for ASCII, as Django's `icontains` is).
 """
 from __future__ import annotations
 
-from django.db.models import CharField, Lookup, Q, QuerySet, TextField
+from django.db.models import BigAutoField, CharField, Lookup, Q, QuerySet, TextField
 
 MAX_TERMS = 10
 COLUMNS = ("number", "title", "content", "domain")
@@ -21,7 +21,7 @@ COLUMNS = ("number", "title", "content", "domain")
 @TextField.register_lookup
 class Contains(Lookup):
     """`column ILIKE '%term%'` on PostgreSQL (what a pg_trgm index answers: Django's `icontains`
-    there is UPPER(column) LIKE UPPER(…), which no index does); `icontains` elsewhere."""
+    there is UPPER(column) LIKE UPPER(…), which no index does); LIKE elsewhere (SQLite: case-blind)."""
 
     lookup_name = "search_contains"
 
@@ -36,21 +36,40 @@ class Contains(Lookup):
         return f"{lhs} LIKE {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]  # SQLite: case-blind for ASCII
 
 
+@BigAutoField.register_lookup
+class InArray(Lookup):
+    """`id = ANY(ARRAY(subquery))` on PostgreSQL: the subquery runs once and its ids are an index
+    condition, so an OR of it with the trigram lookups is one BitmapOr of indexes (a plain
+    `IN (subquery)` there is a filter, which makes the planner read every task); `IN` elsewhere."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
 def search_terms(q: str | None) -> list[str]:
     return [t for t in (q or "").replace("\u3000", " ").split() if t][:MAX_TERMS]
 
 
 def term_filter(term: str) -> Q:
-    """The tasks one term is in: one subquery, the union of the columns' matches and the tasks of
-    the units whose name holds it (each part an index lookup on PostgreSQL)."""
-    from duban.ledger.models import Responsibility, Task
+    """The tasks one term is in: its columns' matches or the tasks of the units whose name holds it
+    (on PostgreSQL each part an index condition: the planner may walk the list order's index and stop
+    at a page of a frequent term, or OR the indexes' bitmaps for a rare one)."""
+    from duban.ledger.models import Responsibility
 
+    # A term with no case (Chinese) is a plain LIKE: PostgreSQL's ILIKE folds the case of every row's
+    # text first, several times slower; the trigram indexes answer both.
+    lookup = "contains" if term.lower() == term.upper() else "search_contains"
     in_columns = Q()
     for column in COLUMNS:
-        in_columns |= Q(**{f"{column}__search_contains": term})
-    own = Task.everything.filter(in_columns).order_by().values("pk")
-    by_unit = Responsibility.objects.filter(unit__name__search_contains=term).order_by().values("task_id")
-    return Q(pk__in=own.union(by_unit))
+        in_columns |= Q(**{f"{column}__{lookup}": term})
+    by_unit = Responsibility.objects.filter(**{f"unit__name__{lookup}": term}).order_by().values("task_id")
+    return in_columns | Q(id__in_array=by_unit)
 
 
 def search_tasks(tasks: QuerySet, q: str | None) -> QuerySet:

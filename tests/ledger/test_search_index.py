@@ -67,16 +67,18 @@ def test_the_task_list_and_the_api_search_alike(ledger, client):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm indexes are PostgreSQL's (SQLite scans)")
-def test_on_postgresql_the_indexes_answer_a_chinese_term():
+def test_on_postgresql_the_indexes_answer_a_chinese_term(ledger):
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ledger_task")
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
         assert {r[0] for r in cursor.fetchall()} == {"task_number_trgm", "task_title_trgm", "task_content_trgm",
                                                      "task_domain_trgm", "unit_name_trgm"}
-        sql, params = search_tasks(Task.objects.all(), "口袋公园").values("pk").query.sql_with_params()
+        # every task (retired too): no partial index of the current ones stands in for the trigram indexes
+        sql, params = search_tasks(Task.everything.all(), "口袋公园").order_by().values("pk").query.sql_with_params()
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask whether the indexes CAN answer
         cursor.execute("SET LOCAL enable_indexscan = off")  # (not a walk of a primary key, filtering)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cursor.fetchall())
     for index in ("task_number_trgm", "task_title_trgm", "task_content_trgm", "task_domain_trgm", "unit_name_trgm"):
         assert f"Bitmap Index Scan on {index}" in plan, plan
-    assert "ILIKE" in plan or "~~*" in plan
+    assert "~~" in plan  # LIKE (a term with no case)
