@@ -18,6 +18,7 @@ from duban.ledger.models import (
     StatusChange,
     Task,
 )
+from duban.ledger.trend import forget_trend
 from duban.ledger.version import bump_ledger_version
 
 COUNTED_STATES = (ProgressReport.State.APPROVED,)  # only reviewed reports count
@@ -130,6 +131,8 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
                                         status=ia.status.value, color=ia.status.color.value, reason=ia.reason))
     with transaction.atomic():
         StatusChange.objects.bulk_create(new, batch_size=2000)
+        if new:  # the trend's days from the earliest change on count differently now
+            forget_trend(min(c.as_of for c in new))
         _keep_current(results, as_of)
     return len(new)
 

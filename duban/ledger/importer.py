@@ -34,6 +34,7 @@ from duban.ledger.models import (
     Task,
 )
 from duban.ledger.sync import TaskSync, plan_numbers
+from duban.ledger.trend import forget_trend
 from duban.ledger.version import bump_ledger_version
 
 
@@ -113,6 +114,7 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
         if summary.plan_id is not None:
             reassess(list(Task.objects.filter(plan_id=summary.plan_id).values_list("pk", flat=True)),
                      today or timezone.localdate())
+        forget_trend()  # the tasks counted (new, retired, back) may differ on every day
         bump_ledger_version()
     return summary
 

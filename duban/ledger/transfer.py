@@ -49,7 +49,8 @@ from duban.errors import DubanError, TransferError
 
 FORMAT = "duban.ledger/1"
 ACCOUNT_MODELS = ("auth.Group", settings.AUTH_USER_MODEL)
-NOT_MOVED = frozenset({"people.loginfailure"})  # short-lived throttling records, not part of the ledger
+# short-lived throttling records, not part of the ledger; the trend's points, computed again from the history
+NOT_MOVED = frozenset({"people.loginfailure", "ledger.trendpoint"})
 
 
 # ----------------------------------------------------------------------------------- models

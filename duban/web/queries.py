@@ -7,7 +7,9 @@ task's status is its latest task-level StatusChange on or before that date (`lat
 
 Caching (`cached`): what the history says is kept per (scope, latest StatusChange): the history only
 grows. Today's counts are kept a few seconds per (scope, latest StatusChange, latest audit entry,
-latest task), so repeated views of a 45,000-task dashboard cost a few index lookups.
+latest task), so repeated views of a 45,000-task dashboard cost a few index lookups. With several
+app servers the cache is Redis (DUBAN_CACHE_URL): the ledger version is shared and a change on one
+server is seen on every other at once. The trend is read from stored daily aggregates (TrendPoint).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from duban import ranking as R
 from duban.assess_format import fmt_number
 from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year, year_keys
+from duban.ledger.search import search_tasks
 from duban.web.charts import color_bar
 
 COLORS = ("red", "yellow", "green", "grey")
@@ -248,7 +251,8 @@ def ledger_stamp(history: str) -> str:
 def cached(kind: str, scope: Scope, stamp: str | None, compute):
     """For an earlier date: what the history says, cached per scope and history stamp. For today:
     the stored status, cached per scope and ledger stamp for a few seconds — a status change, an
-    import or a unit merge is seen at once (in another server process: within LIVE_TIMEOUT seconds)."""
+    import or a unit merge is seen at once (in another server process too when the cache is shared:
+    DUBAN_CACHE_URL; with each process's own memory, within LIVE_TIMEOUT seconds)."""
     stamp = history_stamp() if stamp is None else stamp
     if not scope.historical:
         stamp = ledger_stamp(stamp)
@@ -401,19 +405,32 @@ def trend_year(scope: Scope) -> int:
     return scope.year or (scope.plan.year if scope.plan else None) or scope.as_of.year
 
 
-def trend(scope: Scope, stamp: str | None = None) -> list[dict]:
+def trend_scope_key(scope: Scope) -> str:
+    if scope.plan is not None:
+        return f"plan:{scope.plan.pk}"
+    return f"year:{scope.year}" if scope.year else "all"
+
+
+def trend(scope: Scope, stamp: str | None = None, total: int | None = None) -> list[dict]:
     """Per month end of the scope's year (up to the as-of date): tasks in each colour, from the stored
-    history. Cached per (scope, latest StatusChange id)."""
+    daily aggregates (TrendPoint), each computed from the history once and kept until a change dated
+    on or before its day is recorded (or an import). `total`: the scope's task count, if known."""
+    from duban.ledger.models import TrendPoint
+
     ends = month_ends(trend_year(scope), scope.as_of)
     if not ends:
         return []
-    stamp = history_stamp() if stamp is None else stamp
-    key = f"duban:trend:{scope.plan.pk if scope.plan else '-'}:{scope.year or '-'}:{ends[-1]}:{stamp}"
-    found = cache.get(key)
-    if found is None:
-        found = _trend_rows(scope, ends)
-        cache.set(key, found, CACHE_TIMEOUT)
-    return found
+    key = trend_scope_key(scope)
+    stored = {p.day: p.counts for p in TrendPoint.objects.filter(scope=key, day__in=ends)}
+    missing = [d for d in ends if d not in stored]
+    if missing:
+        computed = _trend_counts(scope, missing)
+        TrendPoint.objects.bulk_create([TrendPoint(scope=key, day=d, counts=c) for d, c in computed.items()],
+                                       ignore_conflicts=True)
+        stored.update(computed)
+    total = tasks_in(scope).count() if total is None else total
+    return [{"date": d, "counts": dict(stored[d]), "total": total,
+             "unassessed": max(total - sum(stored[d].values()), 0)} for d in ends]
 
 
 def _as_date(value) -> date | None:
@@ -422,8 +439,8 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value)[:10])  # SQLite gives text
 
 
-def _trend_rows(scope: Scope, ends: list[date]) -> list[dict]:
-    total = tasks_in(scope).count()
+def _trend_counts(scope: Scope, ends: list[date]) -> dict[date, dict[str, int]]:
+    """The tasks of the scope in each colour at each of `ends` (ascending), from the history (one query)."""
     task_sql, task_params = tasks_in(scope).order_by().values("pk").query.sql_with_params()
     table = StatusChange._meta.db_table
     # Each task-level change holds from its date until the task's next change (several changes on one
@@ -445,8 +462,7 @@ def _trend_rows(scope: Scope, ends: list[date]) -> list[dict]:
             for k, end in enumerate(ends):  # the month ends with since <= end < until
                 if since <= end and (until is None or end < until):
                     counts[k][color_of(color)] += n
-    return [{"date": d, "counts": c, "total": total, "unassessed": max(total - sum(c.values()), 0)}
-            for d, c in zip(ends, counts)]
+    return dict(zip(ends, counts))
 
 
 # ------------------------------------------------------------------------------ the task list
@@ -478,20 +494,6 @@ def parse_statuses(values: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def search_terms(q: str) -> list[str]:
-    return [t for t in (q or "").replace("\u3000", " ").split() if t][:10]
-
-
-def text_filter(term: str) -> Q:
-    """The term occurs in the number, title, content or domain, or in the name of one of its units.
-    (The units' tasks are one uncorrelated subquery, hashed once, not a lookup per task.)"""
-    # Chinese has no case: plain `contains` spares PostgreSQL an UPPER() of every task's text.
-    lookup = "contains" if term.lower() == term.upper() else "icontains"
-    unit_tasks = Responsibility.objects.filter(**{f"unit__name__{lookup}": term}).values("task_id")
-    return (Q(**{f"number__{lookup}": term}) | Q(**{f"title__{lookup}": term}) | Q(**{f"content__{lookup}": term})
-            | Q(**{f"domain__{lookup}": term}) | Q(pk__in=Subquery(unit_tasks)))
-
-
 @dataclass
 class TaskFilters:
     q: str = ""
@@ -517,8 +519,7 @@ class TaskFilters:
 
 
 def filter_tasks(qs: QuerySet, f: TaskFilters) -> QuerySet:
-    for term in search_terms(f.q):
-        qs = qs.filter(text_filter(term))
+    qs = search_tasks(qs, f.q)
     statuses = parse_statuses(f.statuses)
     if statuses:
         qs = qs.filter(status__in=statuses)

@@ -2,8 +2,9 @@ from duban.ledger.models.documents import SourceDocument
 from duban.ledger.models.notes import Comment, Evidence
 from duban.ledger.models.plans import Checkpoint, Indicator, Milestone, Plan, Responsibility, Section, Task
 from duban.ledger.models.progress import Observation, PendingValue, ProgressReport
-from duban.ledger.models.records import AuditEntry, Finding, StatusChange
+from duban.ledger.models.records import AuditEntry, Finding, StatusChange, TrendPoint
 from duban.ledger.models.units import Unit, UnitAlias
 
 __all__ = ["SourceDocument", "Comment", "Evidence", "Plan", "Section", "Task", "Responsibility", "Indicator", "Milestone", "Checkpoint",
-           "ProgressReport", "Observation", "PendingValue", "Finding", "StatusChange", "AuditEntry", "Unit", "UnitAlias"]
+           "ProgressReport", "Observation", "PendingValue", "Finding", "StatusChange", "TrendPoint", "AuditEntry", "Unit",
+           "UnitAlias"]

@@ -48,6 +48,25 @@ class StatusChange(models.Model):
         return f"{self.task} {self.as_of} {self.status}"
 
 
+class TrendPoint(models.Model):
+    """A day's count of a scope's tasks in each colour, as the stored history says (the dashboard's
+    trend: one a month end). The history of a past day only grows by a change dated on or before it,
+    so a point is computed once and kept until such a change is recorded or an import changes the
+    tasks (duban.ledger.trend.forget_trend)."""
+
+    scope = models.CharField("范围", max_length=40)  # "plan:<id>", "year:<year>" or "all"
+    day = models.DateField("日期")
+    counts = models.JSONField("各颜色任务数", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "趋势数据"
+        constraints = [models.UniqueConstraint(fields=["scope", "day"], name="trend_point_per_day")]
+        indexes = [models.Index(fields=["day"], name="trend_point_day")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.day}"
+
+
 class AuditEntry(models.Model):
     """Every change: who, when, what, before and after."""
 

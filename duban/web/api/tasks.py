@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from ninja import Path, Query, Router
 
 from duban import assess as A
 from duban.ledger.models import Checkpoint, Indicator, Observation, ProgressReport, Responsibility, Task
 from duban.ledger.models.plans import LIST_ORDER, in_year
+from duban.ledger.search import search_tasks
 from duban.ledger.units import get_unit
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
@@ -33,7 +34,7 @@ def list_tasks(request,
                unit: Annotated[Text | None, Query(max_length=200, description="单位名称(牵头或协办)")] = None,
                domain: Annotated[Text | None, Query(max_length=100)] = None,
                q: Annotated[Text | None, Query(max_length=200, description="检索词,空格分隔,每个词都须出现在"
-                                                                        "序号、标题或内容中")] = None,
+                                                                        "序号、标题、内容、领域或单位名称中")] = None,
                limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0):
     """Tasks, filtered and paged (public; a reporter gets its unit's tasks)."""
@@ -49,8 +50,7 @@ def list_tasks(request,
         tasks = tasks.filter(pk__in=Responsibility.objects.filter(unit=get_unit(unit)).values("task_id"))
     if domain:
         tasks = tasks.filter(domain=domain.strip())
-    for term in (q or "").split():
-        tasks = tasks.filter(Q(number__icontains=term) | Q(title__icontains=term) | Q(content__icontains=term))
+    tasks = search_tasks(tasks, q)
     count = tasks.count()
     page = list(tasks.select_related("plan", "section")
                 .order_by(*LIST_ORDER)[offset:offset + limit])

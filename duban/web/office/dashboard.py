@@ -45,7 +45,7 @@ def dashboard(request):
     scope = Q.make_scope(request.GET, today())
     stamp = Q.history_stamp()
     summary = Q.summarize(scope, stamp)
-    trend = Q.trend(scope, stamp)
+    trend = Q.trend(scope, stamp, total=summary.counts.total)
     return render(request, "web/office/dashboard.html", {
         "scope": scope, "counts": summary.counts, "domains": summary.domains,
         "units": Q.most_lagging_units(summary.units), "lagging": summary.lagging,

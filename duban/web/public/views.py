@@ -30,7 +30,8 @@ def index(request):
     stamp = Q.history_stamp()
     counts, by_domain = Q.counts_by_domain(Q.Scope(plan, year, today, today), stamp)
     sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: dict(
-        Task.objects.filter(plan__year=year).order_by().values_list("plan_id").annotate(n=Count("pk"))))
+        (in_year(Task.objects.all(), year) if year else Task.objects.none()).order_by().values_list("plan_id")
+        .annotate(n=Count("pk"))))
     for p in plans:
         p.n = sizes.get(p.pk, 0)
     scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
