@@ -56,6 +56,12 @@ class BadToken(DubanError):
     code = "invalid_token"
 
 
+class Unavailable(DubanError):
+    """A part the server lacks or that did not answer in time (LibreOffice for PDF …): try again or another way."""
+
+    code = "unavailable"
+
+
 class TransferError(DubanError):
     code = "transfer"
 

@@ -34,7 +34,7 @@ def _write(out, data: bytes) -> Path:
 
 def cmd_bulletin(plan_ref: str, as_of, fmt: str, out) -> str:
     """Render the bulletin of PLAN as of DATE. A bulletin already made for that plan and date is
-    rendered again from its frozen snapshot; otherwise the next numbered one is created (a draft)."""
+    rendered again from its frozen snapshot; otherwise a draft is created (numbered when issued)."""
     from duban.bulletins.render import FORMATS
     from duban.bulletins.services import create_bulletin, find_bulletin, render_bulletin
     from duban.ledger.services import get_plan
@@ -51,7 +51,8 @@ def cmd_bulletin(plan_ref: str, as_of, fmt: str, out) -> str:
     data, _, _ = render_bulletin(bulletin, fmt)
     path = _write(out, data)
     how = "新编" if made else "沿用已有的"
-    return (f"{how}《{bulletin.title}》第{bulletin.number}期({bulletin.get_state_display()}),"
+    label = bulletin.series_label if bulletin.number else "未编号"
+    return (f"{how}《{bulletin.title}》{label}({bulletin.get_state_display()}),"
             f"已写入 {path}({len(data) / 1024:.0f} KB)")
 
 

@@ -70,7 +70,9 @@ class TaskSection:
 
     @property
     def status_line(self) -> str:
-        return f"评估:{self.status}。{self.reason}" if self.reason else f"评估:{self.status}"
+        """目前进展为“滞后”,…。 — a sentence of the bulletin, not an internal label line."""
+        reason = self.reason.rstrip("。")
+        return f"目前进展为“{self.status}”" + (f",{reason}。" if reason else "。")
 
     @property
     def progress_line(self) -> str:
@@ -104,8 +106,8 @@ class RankRow:
 @dataclass(frozen=True)
 class BulletinContent:
     title: str  # 2024年市办实事1-11月具体进展情况
-    number: int
-    number_label: str  # 第1期
+    number: int | None  # in the office's yearly series; None until issued
+    number_label: str  # 2024年第3期, or 未编号 (a draft)
     issuer: str
     issued_on: date
     issued_label: str  # 2024年11月30日
@@ -119,11 +121,29 @@ class BulletinContent:
     changes: tuple[str, ...]
     scoring_note: str = W.SCORING_NOTE
     sections: tuple[str, ...] = field(default=())
+    cc: str = ""  # 抄送 of the 版记
+    issued: bool = False  # a draft shows 未编号 and no 印发 line
 
     @property
     def headings(self) -> dict[str, str]:
         return {"summary": "一、总体情况", "tasks": "二、各项任务进展情况", "lagging": "三、滞后事项",
                 "ranking": "四、牵头单位推进情况", "changes": "五、与上期相比"}
+
+    def section_heading(self, section: str) -> str:
+        """(一)实施创新驱动发展战略: the plan's own numbering replaced by the bulletin's second level."""
+        return f"({W.cn_number(self.sections.index(section) + 1)}){W.without_numbering(section)}"
+
+    @property
+    def date_line(self) -> str:
+        """The date beside the issuer under the masthead: the 印发日期, or 草稿 before issue."""
+        return self.issued_label if self.issued else "(草稿,未印发)"
+
+    @property
+    def imprint(self) -> tuple[str, str]:
+        """The 版记: (抄送:…。, 印发机关 + 印发日期 印发)."""
+        cc = f"抄送:{self.cc}。" if self.cc else ""
+        issued = f"{self.issuer}    {self.issued_label}印发" if self.issued else f"{self.issuer}    (印发时填写日期)"
+        return cc, issued
 
 
 def build_bulletin(snapshot: dict) -> BulletinContent:
@@ -131,27 +151,30 @@ def build_bulletin(snapshot: dict) -> BulletinContent:
     year = plan["year"]
     as_of = date.fromisoformat(snapshot["as_of"])
     issued = date.fromisoformat(snapshot.get("issued_on") or snapshot["as_of"])
+    number = snapshot.get("number")
     title = f"{plan['name']}{W.period(as_of, year)}具体进展情况"
     tasks = tuple(_task(t, as_of, year) for t in snapshot["tasks"])
     return BulletinContent(
-        title=title, number=snapshot["number"], number_label=W.number_label(snapshot["number"]),
+        title=title, number=number, number_label=W.series_label(snapshot.get("series_year"), number),
         issuer=snapshot["issuer"], issued_on=issued, issued_label=W.cn_date(issued), as_of=as_of,
-        as_of_label=W.cn_date(as_of), headline=headline(title, plan, snapshot["counts"]),
+        as_of_label=W.cn_date(as_of), headline=headline(as_of, plan, snapshot["counts"]),
         counts=dict(snapshot["counts"]), tasks=tasks,
         lagging=tuple(LaggingRow(r["number"], W.shorten(r["content"], 60), "、".join(r["lead_units"]), r["status"],
                                  r["reason"]) for r in snapshot["lagging"]),
         ranking=tuple(_rank(r) for r in snapshot["ranking"]),
         changes=tuple(_changes(snapshot, year)),
-        sections=tuple(dict.fromkeys(t.section for t in tasks if t.section)))
+        sections=tuple(dict.fromkeys(t.section for t in tasks if t.section)),
+        cc=snapshot.get("cc", ""), issued=bool(number))
 
 
-def headline(title: str, plan: dict, counts: dict) -> str:
-    """2024年市办实事1-11月具体进展情况:15件市办实事中,11项已完成年度目标,2项进展顺利,1项滞后。"""
+def headline(as_of: date, plan: dict, counts: dict) -> str:
+    """截至2024年11月30日,15件市办实事中,11项已完成年度目标,2项进展顺利,1项滞后。 (the title is not
+    repeated: it stands above)"""
     noun = {"practical": "件市办实事", "key_work": "项重点工作任务", "campaign": "项攻坚事项"}.get(plan["genre"], "项任务")
     parts = [f"{counts['done']}项已完成年度目标", f"{counts['on_track']}项进展顺利", f"{counts['lagging']}项滞后"]
     if counts.get("no_data"):
         parts.append(f"{counts['no_data']}项暂无可评价数据")
-    return f"{title}:{counts['total']}{noun}中,{','.join(parts)}。"
+    return f"截至{W.cn_date(as_of)},{counts['total']}{noun}中,{','.join(parts)}。"
 
 
 def _task(t: dict, as_of: date, year: int) -> TaskSection:
@@ -196,7 +219,7 @@ def _changes(snapshot: dict, year: int) -> list[str]:
     if prev is None or ch is None:
         return ["本期为首期通报,无上期可比。"]
     when = W.short_date(date.fromisoformat(prev["as_of"]), year)
-    out = [f"与第{prev['number']}期(截至{when})相比:"]
+    out = [f"与上期通报({W.series_label(prev.get('series_year'), prev['number'])},截至{when})相比:"]
     better = [c for c in ch["status"] if Status.parse(c["to"]).severity < Status.parse(c["from"]).severity]
     out.append(f"状态变化{len(ch['status'])}项(好转{len(better)}项),新报送数值{len(ch['values'])}个"
                + (f",新增任务{len(ch['added'])}项。" if ch["added"] else "。"))

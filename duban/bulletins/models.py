@@ -1,4 +1,6 @@
-"""A numbered bulletin (通报 第N期) of one plan, built from a snapshot frozen when it was created."""
+"""A bulletin (督查通报) of one plan, built from a snapshot frozen when it was created. It is numbered
+in the office's yearly series (督查通报 2024年第N期, across plans) only when it is issued (印发):
+drafts carry no number, so a discarded draft leaves no gap."""
 from django.conf import settings
 from django.db import models
 
@@ -12,7 +14,9 @@ class Bulletin(models.Model):
         PUBLISHED = "published", "已发布"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="bulletins", verbose_name="计划")
-    number = models.PositiveIntegerField("期号")
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    series_year = models.PositiveIntegerField("年度序列", null=True, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
     as_of = models.DateField("截至日期")
     title = models.CharField("标题", max_length=300)
     # Everything the document says, as plain data: rendering it again gives the same document.
@@ -30,8 +34,13 @@ class Bulletin(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "通报"
-        ordering = ["plan", "-number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="bulletin_number_per_plan")]
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["series_year", "number"], name="bulletin_number_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.title}(第{self.number}期)"
+        return f"{self.title}({self.series_label})"
+
+    @property
+    def series_label(self) -> str:
+        """2024年第3期; a bulletin not yet issued has no number."""
+        return f"{self.series_year}年第{self.number}期" if self.number else "未编号"

@@ -6,6 +6,7 @@ Pure. Quantities are written the way the progress reports write them (36.61万�
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from duban.assess import Status
@@ -80,8 +81,33 @@ def as_of_phrase(as_of: date, year: int) -> str:
     return f"截至{short_date(as_of, year)}"
 
 
-def number_label(n: int) -> str:
-    return f"第{n}期"
+def series_label(year: int | None, n: int | None) -> str:
+    """2024年第3期 in the office's yearly series; 未编号 before the bulletin is issued."""
+    return f"{year}年第{n}期" if n and year else ("第{n}期".format(n=n) if n else "未编号")
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (the (一)(二) of a second level)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[((][一二三四五六七八九十]+[))]|\d+[、.．])\s*")
+
+
+def without_numbering(heading: str) -> str:
+    """一、实施创新驱动发展战略 → 实施创新驱动发展战略 (the bulletin numbers its own levels)."""
+    return _NUMBERING.sub("", heading, count=1) or heading
+
+
+def item_label(i: int) -> str:
+    """(1) (2) … : the fourth level, under a task's 1."""
+    return f"({i})"
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -51,12 +51,13 @@ class ImportSummary:
     pending: int = 0  # progress values no single indicator takes: 待核实 in the review queue
     findings: int = 0
     changes: list[str] = field(default_factory=list)
+    corrected: int = 0  # tasks the office corrected in the preview
 
     def line(self) -> str:
         verb = {"created": "新建计划", "updated": "更新计划", "unchanged": "已导入过,未改变",
                 "progress": "导入进展"}[self.outcome]
         if self.outcome == "unchanged":
-            return f"{self.source}: {verb}"
+            return f"{self.source}: {verb}" + (f",更正{self.corrected}项任务" if self.corrected else "")
         return (f"{self.source}: {verb}《{self.plan}》 {self.tasks}项任务, {self.units}个单位, {self.indicators}个指标, "
                 f"{self.milestones}个时间节点, {self.progress_values}个进展数值"
                 + (f"(其中{self.pending}个待核实)" if self.pending else "") + f", {self.findings}条待核实")

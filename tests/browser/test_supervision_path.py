@@ -214,24 +214,29 @@ def test_case_bulletin_and_clue_through_the_pages(page, browser, live_server, sc
     assert office.locator(".bulletin-state").inner_text() == "草稿"
     submit(office, f"/bulletins/{bulletin.pk}/approve/", "审定")
     assert office.locator(".bulletin-state").inner_text() == "已审定"
-    submit(office, f"/bulletins/{bulletin.pk}/publish/", "发布到公众门户")
-    assert office.locator(".bulletin-state").inner_text() == "已发布" and "已在公众门户发布" in office.content()
+    office.fill(f'form[action="/bulletins/{bulletin.pk}/publish/"] input[name=issued_on]', "2024-12-05")
+    submit(office, f"/bulletins/{bulletin.pk}/publish/", "印发并在公众门户发布")
+    assert office.locator(".bulletin-state").inner_text() == "已发布" and "已印发,公众门户可见" in office.content()
     bulletin.refresh_from_db()
     assert bulletin.state == "published" and bulletin.as_of == ASSESSED
+    assert (bulletin.series_label, bulletin.issued_on) == ("2024年第1期", date(2024, 12, 5))
 
     public = new_page(browser, live_server)
     public.goto("/public/")
-    portal_link = public.locator(f'#h-bulletins ~ ul a[href="/bulletins/{bulletin.pk}/view/"]')
-    assert f"{bulletin.title}(第{bulletin.number}期)" == portal_link.inner_text()
+    own_page = f"/bulletins/public/{bulletin.pk}/"
+    portal_link = public.locator(f'#h-bulletins ~ ul a[href="{own_page}"]')
+    assert portal_link.inner_text() == bulletin.title
     with public.expect_navigation():
         public.click("a:has-text('全部通报')")
     assert public.url.endswith("/bulletins/public/")
-    entry = public.locator("ul.public-bulletins > li", has=public.locator(f'a[href="/bulletins/{bulletin.pk}/view/"]'))
+    entry = public.locator("ul.public-bulletins > li", has=public.locator(f'a[href="{own_page}"]'))
     assert entry.count() == 1 and "截至2024年11月30日" in entry.inner_text()
+    assert "2024年12月5日印发" in entry.inner_text() and "督查通报2024年第1期" in entry.inner_text()
     with public.expect_navigation():
-        entry.locator(f'a[href="/bulletins/{bulletin.pk}/view/"]').click()
+        entry.locator(f'a[href="{own_page}"]').click()
     text = public.locator("body").inner_text()
     assert "36.61万人" in text and "104.6%" in text and "消防站" in text
+    assert "返回公众门户" in text and "抄送:" in text  # the portal's header and way back; the 版记
     public.screenshot(path=str(screenshots / "bulletin.png"), full_page=True)
 
     # ------------------------------------------------------------ 5. 群众线索 on task 14, tracked, seen by the office

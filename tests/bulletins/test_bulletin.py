@@ -18,8 +18,8 @@ import pytest
 from duban.bulletins.content import build_bulletin
 from duban.bulletins.models import Bulletin
 from duban.bulletins.render import render
-from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, publish_bulletin,
-                                      published_bulletins, render_bulletin)
+from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, discard_bulletin,
+                                      publish_bulletin, published_bulletins, render_bulletin)
 from duban.errors import DubanError
 from duban.ledger.importer import import_file
 from duban.ledger.models import AuditEntry, Plan
@@ -112,7 +112,7 @@ def test_the_bulletin_restates_every_gold_value_and_percentage_for_its_task(bull
     for task in expected["tasks"]:
         for name, sections in (("md", md), ("docx", word)):
             # the value lines (not the report text, which quotes the source anyway)
-            lines = [line for line in sections[task["number"]] if line.startswith(("- ", "· "))]
+            lines = [line for line in sections[task["number"]] if re.match(r"^\(\d+\)", line)]
             for p in task["progress"]:
                 for v in p["values"]:
                     value = written(v["value"], v["unit"])
@@ -129,7 +129,8 @@ def test_the_headline_counts_come_from_the_snapshot(bulletin):
     c = bulletin.snapshot["counts"]
     assert c["total"] == 15 and c["done"] + c["on_track"] + c["lagging"] + c["no_data"] == 15
     assert content.title == "2024年市办实事1-11月具体进展情况"
-    assert content.headline.startswith(f"2024年市办实事1-11月具体进展情况:15件市办实事中,{c['done']}项已完成年度目标,"
+    # the title stands above; the first sentence does not repeat it
+    assert content.headline.startswith(f"截至2024年11月30日,15件市办实事中,{c['done']}项已完成年度目标,"
                                        f"{c['on_track']}项进展顺利,{c['lagging']}项滞后")
     # 14: 开工建设10处城镇消防站, 3 begun by November: the one lagging task, with its reason and lead units
     assert [(r.number, r.status) for r in content.lagging] == [("14", "严重滞后")]
@@ -155,13 +156,24 @@ def test_the_unit_ranking_counts_the_tasks_each_unit_leads(bulletin):
 # ---------------------------------------------------------------- the documents
 
 
-def test_the_docx_is_an_official_a4_document(bulletin):
-    data, name, _ = render_bulletin(bulletin, "docx")
-    assert name == "2024年市办实事1-11月具体进展情况(第1期).docx"
+def test_the_docx_is_an_official_a4_document(bulletin, office):
+    assert render_bulletin(bulletin, "docx")[1] == "2024年市办实事1-11月具体进展情况(未编号).docx"  # a draft
+    draft = [p.text for p in docx.Document(io.BytesIO(render_bulletin(bulletin, "docx")[0])).paragraphs]
+    assert draft[:3] == ["督查通报", "未编号", "青岛市人民政府督查室\t(草稿,未印发)"]
+    issued = publish_bulletin(office, approve_bulletin(office, bulletin), issued_on=date(2024, 12, 5))
+    data, name, _ = render_bulletin(issued, "docx")
+    assert name == "2024年市办实事1-11月具体进展情况(2024年第1期).docx"
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
-    assert texts[:3] == ["督查通报", "第1期", "青岛市人民政府督查室\t2024年11月30日"]
+    assert texts[:3] == ["督查通报", "2024年第1期", "青岛市人民政府督查室\t2024年12月5日"]  # the 印发日期
     assert "2024年市办实事1-11月具体进展情况" in texts
+    # numbered levels, no internal label lines, and the 版记 at the end
+    assert not any(t.startswith(("评估", "· ")) for t in texts)
+    assert any(re.match(r"^\(\d+\)城镇新增就业", t) for t in texts)
+    assert texts[-2:] == ["抄送:市委办公室、市人大常委会办公室、市政府办公厅、市政协办公室。",
+                          "青岛市人民政府督查室    2024年12月5日印发"]
+    imprint = document.paragraphs[-1]
+    assert imprint.style.name == "通报版记" and "w:bottom" in imprint._p.xml
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     title = document.styles["通报标题"]
@@ -179,30 +191,36 @@ def test_the_docx_is_an_official_a4_document(bulletin):
     assert 'w:name="仿宋_GB2312"' in fonts and '<w:altName w:val="仿宋"/>' in fonts
 
 
-def test_libreoffice_converts_the_docx_to_pdf_and_page_one_is_kept_as_a_picture(bulletin, tmp_path):
+def test_libreoffice_converts_the_docx_to_pdf_and_first_and_last_pages_are_kept_as_pictures(bulletin, office,
+                                                                                            tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "bulletin-002.docx"
-    source.write_bytes(render_bulletin(bulletin, "docx")[0])
-    done = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                          capture_output=True, text=True, timeout=180)
+    issued = publish_bulletin(office, approve_bulletin(office, bulletin), issued_on=date(2024, 12, 5))
+    data, name, content_type = render_bulletin(issued, "pdf")  # what a citizen downloads
+    assert (name, content_type) == ("2024年市办实事1-11月具体进展情况(2024年第1期).pdf", "application/pdf")
     pdf = tmp_path / "bulletin-002.pdf"
-    assert pdf.exists(), done.stderr
-    assert pdf.read_bytes().startswith(b"%PDF")
+    pdf.write_bytes(data)
+    assert data.startswith(b"%PDF")
+    assert render_bulletin(issued, "pdf")[0] == data  # made once, then kept
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "bulletin-002.pdf")
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF is kept, no picture")
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(ARTIFACTS / "bulletin-002-page1")], check=True, timeout=60)
-    png = ARTIFACTS / "bulletin-002-page1.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
-        assert "督查通报" in text and "第1期" in text and re.search(r"—\s*1\s*—", text)  # the page number
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                            check=True).stdout).group(1))
+    assert pages >= 2
+    for name, page in (("page1", 1), ("last-page", pages)):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                        str(ARTIFACTS / f"bulletin-002-{name}")], check=True, timeout=60)
+        assert (ARTIFACTS / f"bulletin-002-{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(r"[ \n]+", "", text)  # pdftotext spaces CJK from digits and breaks lines
+    first = text.split("\f")[0]
+    assert "督查通报" in first and "2024年第1期" in first and "—1—" in first  # the page number
+    assert "评估:" not in text and "·" not in text
+    last = text.rstrip("\f").split("\f")[-1]
+    assert "抄送:" in last and "2024年12月5日印发" in last  # the 版记 closes the last page
 
 
 def test_the_html_is_self_contained(bulletin):
@@ -236,13 +254,29 @@ def test_the_same_bulletin_renders_the_same_bytes(bulletin):
 # ---------------------------------------------------------------- numbering, freezing, changes
 
 
-def test_numbering_increments_per_plan(plan, office, seeds):
+def issue(office, b, on):
+    return publish_bulletin(office, approve_bulletin(office, b), issued_on=on)
+
+
+def test_numbering_is_the_offices_yearly_series_given_at_issue(plan, office, seeds):
     first = create_bulletin(office, plan, AS_OF)
-    second = create_bulletin(office, plan, date(2024, 12, 31))
+    discarded = create_bulletin(office, plan, AS_OF)
     other = Plan.objects.get(pk=import_file(seed(seeds, "001")).plan_id)  # 2022: another plan
-    assert (first.number, second.number) == (1, 2)
-    assert create_bulletin(office, other, date(2022, 6, 30)).number == 1
-    assert content_of(second).number_label == "第2期"
+    third = create_bulletin(office, other, date(2022, 12, 31))
+    assert (first.number, discarded.number) == (None, None)  # drafts carry no number
+    discard_bulletin(office, discarded)
+    assert not Bulletin.objects.filter(pk=discarded.pk).exists()
+    assert AuditEntry.objects.filter(action="bulletin.discard", object_id=str(discarded.pk)).count() == 1
+    # across plans, in the order they are issued, by the year of the 印发日期
+    assert issue(office, third, date(2024, 12, 3)).series_label == "2024年第1期"
+    assert issue(office, first, date(2024, 12, 5)).series_label == "2024年第2期"
+    assert content_of(Bulletin.objects.get(pk=first.pk)).number_label == "2024年第2期"
+    late = issue(office, create_bulletin(office, plan, date(2024, 12, 31)), date(2025, 1, 8))
+    assert late.series_label == "2025年第1期"  # a new year, a new series
+    with pytest.raises(DubanError, match="已印发"):
+        discard_bulletin(office, Bulletin.objects.get(pk=first.pk))
+    with pytest.raises(DubanError, match="早于截至日期"):
+        issue(office, create_bulletin(office, plan, date(2024, 12, 31)), date(2024, 12, 1))
 
 
 def test_the_snapshot_is_frozen(plan, bulletin, office):
@@ -259,15 +293,20 @@ def test_the_snapshot_is_frozen(plan, bulletin, office):
 def test_the_next_bulletin_says_what_changed_since_the_previous_one(plan, bulletin, office):
     assert content_of(bulletin).changes == ("本期为首期通报,无上期可比。",)
     record_progress(office, get_task(plan, "14"), date(2024, 12, 20), [("开工建设城镇消防站", "10处")], "全部开工")
+    # compared with the last *issued* bulletin: an unissued draft is no 上期
+    assert create_bulletin(office, plan, date(2024, 12, 31)).snapshot["previous"] is None
+    issue(office, bulletin, date(2024, 12, 5))
     second = create_bulletin(office, plan, date(2024, 12, 31))
     changes = second.snapshot["changes"]
-    assert second.snapshot["previous"] == {"number": 1, "as_of": "2024-11-30"}
+    assert second.snapshot["previous"] == {"number": 1, "series_year": 2024, "as_of": "2024-11-30"}
     # 14 has caught up (4's 签约率 was done already on 30 November: a level to reach, reached)
     status = [(c["number"], c["from"], c["to"]) for c in changes["status"]]
     assert ("14", "严重滞后", "已完成") in status and not any(c[0] == "4" for c in status)
     assert [(c["number"], c["before"], c["after"]) for c in changes["values"]] == [("14", 3, 10)]
     lines = content_of(second).changes
-    assert lines[0] == "与第1期(截至11月30日)相比:"
+    assert lines[0] == "与上期通报(2024年第1期,截至11月30日)相比:"
+    second = issue(office, second, date(2025, 1, 6))
+    assert content_of(second).changes[0] == "与上期通报(2024年第1期,截至11月30日)相比:"
     assert "第14项(在人员密集场所增设自动体外除颤器(AED)300…):由“严重滞后”变为“已完成”。" in lines
     assert any(line.startswith("第14项 开工建设城镇消防站:3处 → 10处") for line in lines)
     assert content_of(second).title == "2024年市办实事1-12月具体进展情况"
@@ -290,7 +329,7 @@ def test_only_the_office_creates_approves_and_publishes(plan, office):
     b = create_bulletin(office, plan, AS_OF)
     with pytest.raises(Forbidden):
         approve_bulletin(reporter, b)
-    with pytest.raises(DubanError, match="只有已审定的通报可以发布"):
+    with pytest.raises(DubanError, match="只有已审定的通报可以印发"):
         publish_bulletin(office, b)
     assert list(published_bulletins()) == []
     b = approve_bulletin(office, b)
@@ -303,7 +342,7 @@ def test_only_the_office_creates_approves_and_publishes(plan, office):
     actions = list(AuditEntry.objects.filter(object_type="bulletins.bulletin", object_id=str(b.pk))
                    .order_by("at", "id").values_list("action", "actor_name"))
     assert actions == [("bulletin.create", "office"), ("bulletin.approve", "office"), ("bulletin.publish", "office")]
-    assert create_bulletin(office, plan, AS_OF).number == 2  # drafts and published share the numbering
+    assert b.series_label.endswith("年第1期")
     assert list(published_bulletins(plan)) == [b]
 
 
@@ -320,13 +359,13 @@ def test_cmd_bulletin_writes_the_file_and_reuses_the_bulletin_of_that_date(plan,
 
     ref = "002_940df3c6aa63460f.txt"
     message = cmd_bulletin(ref, "2024-11-30", "md", tmp_path / "b.md")
-    assert message.startswith("新编《2024年市办实事1-11月具体进展情况》第1期(草稿),已写入")
+    assert message.startswith("新编《2024年市办实事1-11月具体进展情况》未编号(草稿),已写入")
     again = cmd_bulletin(ref, "2024-11-30", "docx", tmp_path / "b.docx")
-    assert again.startswith("沿用已有的《2024年市办实事1-11月具体进展情况》第1期")
-    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[1].text == "第1期"
+    assert again.startswith("沿用已有的《2024年市办实事1-11月具体进展情况》未编号")
+    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[1].text == "未编号"
     assert Bulletin.objects.count() == 1
     with pytest.raises(DubanError, match="不支持的通报格式"):
-        cmd_bulletin(ref, "2024-11-30", "pdf", tmp_path / "b.pdf")
+        cmd_bulletin(ref, "2024-11-30", "rtf", tmp_path / "b.rtf")
     with pytest.raises(DubanError, match="YYYY-MM-DD"):
         cmd_bulletin(ref, "30.11.2024", "md", tmp_path / "b.md")
 

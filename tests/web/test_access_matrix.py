@@ -220,8 +220,36 @@ PAGES: dict[str, list[Probe]] = {
     "office:task": [GET("L O O O O F", kwargs=task3)],
     "office:comment": [GET("L M M M M M", kwargs=task3),
                        POST("L O O F F F", kwargs=task3, data=lambda d: {"text": "请加快进度"}, to="/tasks/")],
+    "office:correct-task": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "task-content": d["task3"].content + "(核对)", "task-section": "", "task-domain": "教育"})],
+    "office:correct-units": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "units-leads": "市教育局", "units-cos": "市财政局"})],
+    "office:add-indicator": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "new-metric": "心理健康筛查", "new-target": "1", "new-unit": "次", "new-qualifier": ">="})],
+    "office:dispute": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/")],
+    "office:correct-indicator": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["other_indicator"].pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["other_indicator"].pk}, to="/tasks/", data=lambda d: {
+            f"ind{d['other_indicator'].pk}-{k}": v for k, v in (
+                ("metric", d["other_indicator"].metric), ("target", "99"), ("unit", d["other_indicator"].unit),
+                ("qualifier", ">="), ("tracked", "on"))})],
+    "office:remove-indicator": [GET("L M M M M M", kwargs=lambda d: {"pk": d["other_indicator"].pk}),
+                                POST("L O F F F F", kwargs=lambda d: {"pk": d["other_indicator"].pk}, to="/tasks/")],
+    "office:correct-milestone": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {f"ms{d['task3'].milestones.order_by('pk').first().pk}-due": "2023-04-10",
+                             f"ms{d['task3'].milestones.order_by('pk').first().pk}-text": "4月10日前,完成立项"})],
     "office:units": [GET("L O O O F F")],
     "office:unit": [GET("L O O O F F", kwargs=lambda d: {"pk": d["edu_unit"].pk})],
+    "office:milestone-done": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"done_on": "2023-06-30", "evidence": "立项批复"})],
+    "office:milestone-reopen": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"reason": "核查未完成"})],
 
     "unit:workspace": [GET("L O O O O F", query=lambda d: f"unit={d['edu_unit'].pk}")],
     "unit:report": [GET("L O F F O F", kwargs=task3),
@@ -327,6 +355,11 @@ PAGES: dict[str, list[Probe]] = {
                       POST("L O F F F F", to="/bulletins/",
                            data=lambda d: {"plan": d["plan"].pk, "as_of": "2023-11-30"})],
     "bulletins:public": [GET("O O O O O O")],
+    "bulletins:public_bulletin": [GET("H H H H H H", kwargs=bulletin("draft"), label="draft"),
+                                  GET("H H H H H H", kwargs=bulletin("approved"), label="approved"),
+                                  GET("O O O O O O", kwargs=bulletin("published"), label="published")],
+    "bulletins:discard": [GET("L M M M M M", kwargs=bulletin("draft")),
+                          POST("L O F F F F", kwargs=bulletin("draft"), to="/bulletins/")],
     "bulletins:detail": [GET("L O O O F F", kwargs=bulletin("draft")),
                          GET("L O O O F F", kwargs=bulletin("published"), label="published")],
     "bulletins:approve": [GET("L M M M M M", kwargs=bulletin("draft")),

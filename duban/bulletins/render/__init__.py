@@ -7,6 +7,7 @@ FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
     "html": ("text/html; charset=utf-8", ".html"),
     "md": ("text/markdown; charset=utf-8", ".md"),
+    "pdf": ("application/pdf", ".pdf"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
 }
 
@@ -19,6 +20,8 @@ def render(content, fmt: str) -> bytes:
         from duban.bulletins.render.html import render_html as fn
     elif fmt == "md":
         from duban.bulletins.render.md import render_md as fn
+    elif fmt == "pdf":
+        from duban.bulletins.render.pdf import render_pdf as fn
     elif fmt == "xlsx":
         from duban.bulletins.render.xlsx import render_xlsx as fn
     else:

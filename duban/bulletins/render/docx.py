@@ -58,7 +58,7 @@ def render_docx(c: BulletinContent) -> bytes:
 
     body("督查通报", st["masthead"])
     body(c.number_label, st["issue"])
-    meta = body(f"{c.issuer}\t{c.issued_label}", st["meta"])
+    meta = body(f"{c.issuer}\t{c.date_line}", st["meta"])
     _red_rule(meta)
     body(c.title, st["title"])
     h = c.headings
@@ -69,7 +69,7 @@ def render_docx(c: BulletinContent) -> bytes:
     for t in c.tasks:
         if t.section and t.section != section:
             section = t.section
-            body(section, st["h2"])
+            body(c.section_heading(section), st["h2"])
         _task(body, st, t)
     body(h["lagging"], st["h1"])
     if c.lagging:
@@ -84,7 +84,8 @@ def render_docx(c: BulletinContent) -> bytes:
     body(c.scoring_note, st["body"])
     body(h["changes"], st["h1"])
     for i, line in enumerate(c.changes):
-        body(line, st["body"] if i == 0 else st["item"])
+        body(line if i == 0 else f"{i}.{line}", st["body"] if i == 0 else st["item"])
+    _imprint(body, st, c)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -96,8 +97,8 @@ def _task(body, st, t: TaskSection) -> None:
         body(t.detail, st["body"])
     body(t.units_line, st["body"])
     body(t.status_line, st["body"])
-    for v in t.values:
-        body("· " + v.text, st["item"])
+    for i, v in enumerate(t.values, 1):
+        body(f"({i}){v.text}", st["item"])
     body(t.progress_line, st["body"])
 
 
@@ -184,6 +185,7 @@ def _styles(doc) -> dict:
         "item": make("通报数值", FANGSONG, BODY, left=BODY * 2, align=WD_ALIGN_PARAGRAPH.LEFT),
         "cell": make("通报表格", FANGSONG, TABLE, exact=False),
         "head": make("通报表头", HEITI, TABLE, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False),
+        "imprint": make("通报版记", FANGSONG, Pt(14), left=Pt(14), exact=False),
     }
     return {key: style.style_id for key, style in made.items()}
 
@@ -243,6 +245,30 @@ def _properties(doc, c: BulletinContent) -> None:
     p.created = p.modified = when
     p.revision = 1
     p.comments = p.keywords = p.category = ""
+
+
+def _imprint(body, st, c: BulletinContent) -> None:
+    """The 版记 at the foot of the last page: 抄送 and the 印发 line between black rules (GB/T 9704)."""
+    cc, issued = c.imprint
+    body("", st["body"])
+    lines = [body(cc, st["imprint"])] if cc else []
+    lines.append(body(issued, st["imprint"]))
+    _rule(lines[0], "top")
+    _rule(lines[-1], "bottom")
+    if cc:
+        _rule(lines[0], "bottom", size="4")
+
+
+def _rule(paragraph, side: str, *, size: str = "8") -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is None:
+        border = OxmlElement("w:pBdr")
+        ppr.append(border)
+    line = OxmlElement(f"w:{side}")
+    for k, v in (("w:val", "single"), ("w:sz", size), ("w:space", "1"), ("w:color", "000000")):
+        line.set(qn(k), v)
+    border.append(line)
 
 
 def _red_rule(paragraph) -> None:

@@ -22,18 +22,33 @@ th,td{border:1px solid #000;padding:2pt 4pt;vertical-align:top}
 th{font-family:"SimHei","黑体",sans-serif;font-weight:normal}
 .status{font-family:"SimHei","黑体",sans-serif}
 .green{color:#176b2c}.yellow{color:#8a5a00}.red{color:#b00}.grey{color:#555}
+p.item{text-indent:0;margin-left:2em}
+.imprint{margin-top:2em;border-top:1px solid #000;border-bottom:1px solid #000;font-size:14pt}
+.imprint p{text-indent:0;margin:.1em 1em}
+.imprint p+p{border-top:.5px solid #000}
 @media print{body{background:#fff}main{padding:0}}
 """.strip()
 
 
 def render_html(c: BulletinContent) -> str:
+    """The whole page, self-contained (a download that opens anywhere)."""
+    head = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(c.title)}({c.number_label})</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
+            "<main>"]
+    return "\n".join(head + body_parts(c) + ["</main>", "</body>", "</html>"]) + "\n"
+
+
+def render_html_fragment(c: BulletinContent) -> str:
+    """The bulletin's text for a page of the portal (styled there by bulletin.css under .bulletin-doc)."""
+    return "\n".join(['<article class="bulletin-doc">', *body_parts(c), "</article>"])
+
+
+def body_parts(c: BulletinContent) -> list[str]:
     h = c.headings
     parts = [
-        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(c.title)}({c.number_label})</title>", f"<style>{STYLE}</style>", "</head>", "<body>", "<main>",
         '<p class="masthead">督查通报</p>', f'<p class="issue">{c.number_label}</p>',
-        f'<div class="meta"><span>{escape(c.issuer)}</span><span>{c.issued_label}</span></div>',
+        f'<div class="meta"><span>{escape(c.issuer)}</span><span>{c.date_line}</span></div>',
         f"<h1>{escape(c.title)}</h1>",
         f"<h2>{h['summary']}</h2>", f"<p>{escape(c.headline)}</p>", f"<h2>{h['tasks']}</h2>",
     ]
@@ -41,7 +56,7 @@ def render_html(c: BulletinContent) -> str:
     for t in c.tasks:
         if t.section and t.section != section:
             section = t.section
-            parts.append(f"<h3>{escape(section)}</h3>")
+            parts.append(f"<h3>{escape(c.section_heading(section))}</h3>")
         parts += _task(t)
     parts.append(f"<h2>{h['lagging']}</h2>")
     if c.lagging:
@@ -53,19 +68,18 @@ def render_html(c: BulletinContent) -> str:
               _table(["名次", "牵头单位", "牵头任务", "已完成", "进展顺利", "滞后", "暂无数据", "得分"],
                      [[r.rank, r.unit, r.led, r.done, r.on_track, r.lagging, r.no_data, r.score] for r in c.ranking]),
               f"<p>{escape(c.scoring_note)}</p>", f"<h2>{h['changes']}</h2>", f"<p>{escape(c.changes[0])}</p>"]
-    if len(c.changes) > 1:
-        parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in c.changes[1:]) + "</ul>")
-    parts += ["</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    parts += [f"<p class=\"item\">{i}.{escape(line)}</p>" for i, line in enumerate(c.changes[1:], 1)]
+    cc, issued = c.imprint
+    parts.append('<footer class="imprint">' + (f"<p>{escape(cc)}</p>" if cc else "") + f"<p>{escape(issued)}</p></footer>")
+    return parts
 
 
 def _task(t: TaskSection) -> list[str]:
     out = [f'<section class="task" id="task-{escape(t.number)}">', f"<h4>{escape(t.heading)}</h4>",
            *([f"<p>{escape(t.detail)}</p>"] if t.detail else []), f"<p>{escape(t.units_line)}</p>",
-           f'<p>评估:<span class="status {escape(t.color)}">{escape(t.status)}</span>'
-           + (f"。{escape(t.reason)}" if t.reason else "") + "</p>"]
-    if t.values:
-        out.append("<ul>" + "".join(f"<li>{escape(v.text)}</li>" for v in t.values) + "</ul>")
+           f'<p>目前进展为“<span class="status {escape(t.color)}">{escape(t.status)}</span>”'
+           + (f",{escape(t.reason.rstrip('。'))}。" if t.reason.rstrip("。") else "。") + "</p>"]
+    out += [f'<p class="item">({i}){escape(v.text)}</p>' for i, v in enumerate(t.values, 1)]
     out += [f"<p>{escape(t.progress_line)}</p>", "</section>"]
     return out
 

@@ -15,13 +15,13 @@ def esc(text: str) -> str:
 
 def render_md(c: BulletinContent) -> str:
     h = c.headings
-    out = [f"# {esc(c.title)}", "", f"{c.number_label} · {esc(c.issuer)} · {c.issued_label}", "",
+    out = [f"# {esc(c.title)}", "", f"{c.number_label} · {esc(c.issuer)} · {c.date_line}", "",
            f"## {h['summary']}", "", esc(c.headline), "", f"## {h['tasks']}", ""]
     section = None
     for t in c.tasks:
         if t.section and t.section != section:
             section = t.section
-            out += [f"### {esc(section)}", ""]
+            out += [f"### {esc(c.section_heading(section))}", ""]
         out += _task(t)
     out += [f"## {h['lagging']}", ""]
     if c.lagging:
@@ -34,7 +34,9 @@ def render_md(c: BulletinContent) -> str:
     out += [f"| {r.rank} | {esc(r.unit)} | {r.led} | {r.done} | {r.on_track} | {r.lagging} | {r.no_data} | {r.score} |"
             for r in c.ranking]
     out += ["", esc(c.scoring_note), "", f"## {h['changes']}", ""]
-    out += [("- " + esc(line)) if i else esc(line) for i, line in enumerate(c.changes)]
+    out += [esc(c.changes[0])] + [f"{i}\\. {esc(line)}" for i, line in enumerate(c.changes[1:], 1)]
+    cc, issued = c.imprint
+    out += ["", "---", ""] + ([esc(cc), ""] if cc else []) + [esc(issued)]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -42,5 +44,5 @@ def _task(t: TaskSection) -> list[str]:
     out = [f"#### {esc(t.heading)}", ""] + ([esc(t.detail), ""] if t.detail else [])
     out += [esc(t.units_line), "", esc(t.status_line), ""]
     if t.values:
-        out += [f"- {esc(v.text)}" for v in t.values] + [""]
+        out += [f"({i}){esc(v.text)}  " for i, v in enumerate(t.values, 1)] + [""]
     return out + [esc(t.progress_line), ""]

@@ -37,7 +37,7 @@ def render_xlsx(c: BulletinContent) -> bytes:
 def _summary(ws, c: BulletinContent) -> None:
     ws.title = "总体情况"
     ws.append([c.title])
-    ws.append([f"{c.number_label}  {c.issuer}  {c.issued_label}"])
+    ws.append([f"{c.number_label}  {c.issuer}  {c.date_line}"])
     ws.append([c.headline])
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws.merge_cells("A1:H1")
@@ -81,7 +81,7 @@ def _block(ws, head: list[str], rows: list[list]) -> None:
 
 
 def _tasks(ws, c: BulletinContent) -> None:
-    head = ["序号", "任务内容", "牵头单位", "协办单位", "状态", "评估说明", "指标", "完成值", "占年计划", "年度目标",
+    head = ["序号", "任务内容", "牵头单位", "协办单位", "状态", "状态说明", "指标", "完成值", "占年计划", "年度目标",
             "进展情况"]
     ws.append(head)
     for cell in ws[1]:

@@ -30,6 +30,10 @@ class ProgressReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "进展报告"
         ordering = ["task", "as_of", "created_at"]
+        indexes = [  # the review queue: the submitted reports, oldest first
+            models.Index(fields=["created_at", "id"], name="report_review_queue",
+                         condition=models.Q(state="submitted")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} @ {self.as_of}"

@@ -1,5 +1,6 @@
 """通报 pages: the office's list per plan, creating one for a plan and a date, seeing it rendered,
-approving and publishing it, downloads (docx, html, md, xlsx); the public list of published ones.
+approving, issuing (印发) or discarding it, downloads; the public list of issued ones and each one's
+page on the portal, with the downloads a citizen opens (PDF, Word, 网页).
 
 Drafts and approved-but-unpublished bulletins are internal: only the office, leaders and reviewers
 see them; everyone (no login) sees the published ones."""
@@ -15,15 +16,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.bulletins.models import Bulletin
 from duban.bulletins.render import FORMATS
-from duban.bulletins.services import (approve_bulletin, create_bulletin, get_bulletin, list_bulletins,
-                                      publish_bulletin, published_bulletins, render_bulletin)
+from duban.bulletins.render import pdf
+from duban.bulletins.render.html import render_html_fragment
+from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, discard_bulletin,
+                                      get_bulletin, list_bulletins, publish_bulletin, published_bulletins,
+                                      render_bulletin)
 from duban.errors import DubanError
 from duban.ledger.models import Plan
 from duban.people.roles import can_manage, require, sees_everything
 from duban.web import queries as Q
 from duban.web.supervision.common import done, page_of, paging_query, text_of, today
 
-FORMAT_LABELS = {"docx": "Word", "html": "网页", "md": "Markdown", "xlsx": "Excel"}
+BULLETIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'"
+FORMAT_LABELS = {"docx": "Word", "pdf": "PDF", "html": "网页", "xlsx": "Excel", "md": "Markdown"}
+
+
+def public_formats() -> dict[str, str]:
+    """What a citizen is offered: the formats anyone opens (PDF when the server can make it)."""
+    return {"pdf": "PDF", "docx": "Word"} if pdf.available() else {"docx": "Word"}
+
+
+def office_formats() -> dict[str, str]:
+    return {k: v for k, v in FORMAT_LABELS.items() if k != "pdf" or pdf.available()}
 
 
 def _internal(request) -> None:
@@ -38,7 +52,7 @@ def bulletin_list(request):
     rows = list_bulletins(plan)
     return render(request, "web/bulletins/list.html", {
         "plans": plans, "plan": plan, "rows": rows, "may_manage": can_manage(request.user),
-        "formats": FORMAT_LABELS})
+        "formats": office_formats()})
 
 
 @login_required
@@ -67,7 +81,7 @@ def bulletin_new(request):
                     raise
                 error = e.message
             else:
-                return done(request, f"已编制《{b.title}》第{b.number}期(草稿),请审定", f"/bulletins/{b.pk}/")
+                return done(request, f"已编制《{b.title}》(草稿),请审定;印发时编入年度期号", f"/bulletins/{b.pk}/")
     return render(request, "web/bulletins/new.html", {"plans": plans, "values": values, "error": error},
                   status=400 if error else 200)
 
@@ -77,21 +91,33 @@ def bulletin_detail(request, pk: int):
     _internal(request)
     b = get_bulletin(pk)
     return render(request, "web/bulletins/detail.html", {
-        "b": b, "may_manage": can_manage(request.user), "formats": FORMAT_LABELS})
+        "b": b, "may_manage": can_manage(request.user), "formats": office_formats(), "today": today()})
 
 
 @login_required
 @require_POST
 def bulletin_approve(request, pk: int):
     b = approve_bulletin(request.user, get_bulletin(pk))
-    return done(request, f"第{b.number}期通报已审定,可以发布", f"/bulletins/{b.pk}/")
+    return done(request, f"《{b.title}》已审定,可以印发", f"/bulletins/{b.pk}/")
 
 
 @login_required
 @require_POST
 def bulletin_publish(request, pk: int):
-    b = publish_bulletin(request.user, get_bulletin(pk))
-    return done(request, f"第{b.number}期通报已发布,公众门户可见", f"/bulletins/{b.pk}/")
+    given = text_of(request, "issued_on")
+    issued_on = Q.parse_date(given) if given else None
+    if given and issued_on is None:
+        raise DubanError("印发日期格式应为 2024-12-05", code="invalid")
+    b = publish_bulletin(request.user, get_bulletin(pk), issued_on=issued_on)
+    return done(request, f"已印发督查通报{b.series_label},公众门户可见", f"/bulletins/{b.pk}/")
+
+
+@login_required
+@require_POST
+def bulletin_discard(request, pk: int):
+    b = get_bulletin(pk)
+    discard_bulletin(request.user, b)
+    return done(request, f"已删除通报草稿《{b.title}》", f"/bulletins/?plan={b.plan_id}")
 
 
 def _visible(request, pk: int) -> Bulletin:
@@ -109,27 +135,39 @@ def _file(b: Bulletin, fmt: str, *, inline: bool) -> HttpResponse:
     data, filename, content_type = render_bulletin(b, fmt)
     response = HttpResponse(data, content_type=content_type)
     kind = "inline" if inline else "attachment"
-    ascii_name = f"bulletin-{b.plan_id}-{b.number}{FORMATS[fmt][1]}"
+    ascii_name = f"bulletin-{b.series_year or b.plan.year}-{b.number or 'draft'}{FORMATS[fmt][1]}"
     response["Content-Disposition"] = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     if b.state != Bulletin.State.PUBLISHED:
         response["Cache-Control"] = "private, no-store"
+    if fmt == "html":  # self-contained: its inline style, and nothing else at all (no script)
+        response["Content-Security-Policy"] = BULLETIN_CSP
     return response
 
 
 def bulletin_download(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
-    return _file(_visible(request, pk), fmt, inline=False)
+    return _file(_visible(request, pk), fmt, inline=fmt == "pdf")
 
 
 @xframe_options_sameorigin
 def bulletin_view(request, pk: int):
-    """The bulletin as its own HTML page (shown in a frame on the detail page, opened from the public list)."""
+    """The bulletin as its own HTML page (shown in a frame on the detail page, opened from the public list).
+    Its style is inline (the page is self-contained) and it has no script: its own policy says so."""
     return _file(_visible(request, pk), "html", inline=True)
 
 
 def public_list(request):
-    """No login: the published bulletins, newest first."""
+    """No login: the issued bulletins, newest first."""
     rows = published_bulletins()
     return render(request, "web/bulletins/public.html", {
-        "page": page_of(request, rows, 30), "paging_query": paging_query(request), "formats": FORMAT_LABELS})
+        "page": page_of(request, rows, 30), "paging_query": paging_query(request), "formats": public_formats()})
+
+
+def public_bulletin(request, pk: int):
+    """No login: one issued bulletin as a page of the portal (its header, the way back, downloads)."""
+    b = _visible(request, pk)
+    if b.state != Bulletin.State.PUBLISHED:
+        raise Http404
+    return render(request, "web/bulletins/public_bulletin.html", {
+        "b": b, "text": render_html_fragment(content_of(b)), "formats": public_formats()})

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
+from duban.ledger.milestones import describe_claims
 from duban.ledger.models import (Evidence, Indicator, Milestone, PendingValue, ProgressReport, Responsibility,
                                  Task, Unit)
+from duban.ledger.models.plans import LIST_ORDER
 from duban.ledger.workflow import (InvalidInput, may_revise, review_progress, revise_progress,
                                    submit_progress)
 from duban.people.roles import (Forbidden, can_report, can_review, can_view_task, require, sees_everything,
@@ -52,7 +54,7 @@ def workspace(request):
     today = timezone.localdate()
     tasks = list(Task.objects.filter(responsibilities__unit=unit).distinct().select_related("plan")
                  .prefetch_related(Prefetch("responsibilities", Responsibility.objects.select_related("unit")))
-                 .order_by("-plan__year", "plan_id", "order"))
+                 .order_by(*LIST_ORDER))
     ids = [t.pk for t in tasks]
     soon = today + timedelta(days=SOON_DAYS)
     upcoming = list(Milestone.objects.filter(task_id__in=ids, done_on__isnull=True, due__gte=today)
@@ -110,7 +112,8 @@ def report(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             saved = submit_progress(request.user, task, form.cleaned_data["as_of"], form.values(),
-                                    form.cleaned_data["text"], form.cleaned_data["files"], today=today)
+                                    form.cleaned_data["text"], form.cleaned_data["files"], today=today,
+                                    milestones_done=form.milestones_done())
         except Forbidden:
             raise
         except DubanError as e:
@@ -141,7 +144,7 @@ def revise(request, pk: int):
         try:
             revise_progress(request.user, rep, values=form.values(), text=form.cleaned_data["text"],
                             expected_version=int(version), files=form.cleaned_data["files"], today=today,
-                            as_of=form.cleaned_data["as_of"])
+                            as_of=form.cleaned_data["as_of"], milestones_done=form.milestones_done())
         except DubanError as e:
             if e.code in ("forbidden", "conflict", "not_found"):
                 raise
@@ -169,6 +172,7 @@ def reviews(request):
         r.rows = [{"metric": o.metric, "value": fmt_number(o.value, o.unit),
                    "target": target_text(o.indicator) if o.indicator else "—",
                    "percent": f"{o.percent:g}%" if o.percent is not None else "—"} for o in r.observations.all()]
+        r.claims = describe_claims(r)
     return render(request, "web/unit/reviews.html", {"page": page, "total": page.paginator.count,
                                                      **_pending_queue(request)})
 
