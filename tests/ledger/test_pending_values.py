@@ -117,6 +117,8 @@ def test_the_review_page_shows_the_queue_and_assigns(seeds, client):
     html = page.content.decode()
     assert page.status_code == 200 and "待核实的进展数值" in html and "其中408个已完工" in html
     nine = Task.objects.get(plan__year=2024, number="9")
+    task_page = client.get(f"/tasks/{nine.pk}/").content.decode()
+    assert "待核实数值(未计入完成情况)" in task_page and "408个" in task_page and "#pending-values" in task_page
     finished = PendingValue.objects.get(task=nine, value=408)
     houses = Indicator.objects.get(task=nine, metric="改造城镇老旧小区")
     answer = client.post(f"/unit/values/{finished.pk}/", {"action": "assign", "indicator": houses.pk})
