@@ -56,6 +56,12 @@ def test_a_value_two_indicators_fit_as_well_is_ambiguous():
     assert (placed.key, placed.reason) == (None, "plan")  # 计划…: a plan figure, never an actual
     [placed] = place_values("计划新建的30所学校已全部建成。", values, candidates[:1])
     assert placed.key == "a"  # stated as done: it counts
+    # even if an extraction kept the restated plan figure, the ledger would not take it for progress
+    schools = [Candidate("start", "开工新建、改扩建中小学和幼儿园", "所", 40), Candidate("done", "推动完工", "所", 50)]
+    text = "推动开工的40所中小学和幼儿园中,30所已开工建设;推动完工的50所中,22所已建成。"
+    placed = place_values(text, [Reported("", v, "所") for v in (40, 30, 50, 22)], schools)
+    assert [(p.key, p.reason) for p in placed] == [(None, "plan"), ("start", "matched"), (None, "plan"),
+                                                   ("done", "matched")]
 
 
 def _users():
