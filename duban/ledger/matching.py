@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from duban.extract.lexicon import lexicon
 
@@ -145,7 +146,7 @@ def _span(text: str, i: int, j: int, ends: str) -> tuple[int, int]:
 
 def _bigrams(text: str) -> set[str]:
     chars = [ch for ch in text if ch.isalnum() and not ch.isascii()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in pairwise(chars)}
 
 
 def _coverage(name: str, context: str) -> float:

@@ -7,9 +7,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +22,29 @@ from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
-from duban.ledger.models import (AuditEntry, Checkpoint, Comment, Observation, PendingValue, Plan, Responsibility,
-                                 Section, Task, Unit)
+from duban.ledger.models import (
+    AuditEntry,
+    Checkpoint,
+    Comment,
+    Observation,
+    PendingValue,
+    Plan,
+    Responsibility,
+    Section,
+    Task,
+    Unit,
+)
 from duban.people.models import Role
-from duban.people.roles import (can_comment, can_manage, can_review, can_view_task, role_of, sees_everything,
-                                unit_of, visible_tasks)
+from duban.people.roles import (
+    can_comment,
+    can_manage,
+    can_review,
+    can_view_task,
+    role_of,
+    sees_everything,
+    unit_of,
+    visible_tasks,
+)
 from duban.web import charts
 from duban.web import queries as Q
 from duban.web.office.access import query_without, task_page, today
