@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from duban.assess_format import (
+    counted,
     decimals,
     done_phrase,
     due_soon_phrase,
@@ -334,8 +335,8 @@ def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
                      policy: Policy = POLICY) -> IndicatorAssessment:
     planned = planned_by(indicator, as_of, start, end)
     # 应达9处, not 9.15处; 377台, not 377.02台: computed values to the precision of the indicator's own figures
-    places = decimals(indicator.target, *(o.value for o in indicator.observations),
-                      *(c.value for c in indicator.checkpoints))
+    places = 0 if counted(indicator.unit) else decimals(
+        indicator.target, *(o.value for o in indicator.observations), *(c.value for c in indicator.checkpoints))
     if indicator.accumulates:
         planned = to_precision(planned, indicator.unit, places)
     found = actual(indicator, as_of)

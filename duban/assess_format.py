@@ -4,6 +4,7 @@ Pure helpers for `duban.assess`: 17万人, 1.65万个, 36.61万人, 9.15处, 88.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import date
@@ -21,6 +22,7 @@ _CONTINUOUS = re.compile(r"^(万|亿|千|百)|^(%|‰|百分点|个百分点|平
                          r"千瓦时|千瓦|兆瓦|吨|标准箱|TEU|元|美元|平方)$")
 
 
+@functools.lru_cache(maxsize=512)
 def counted(unit: str) -> bool:
     """Whether a unit counts things (所, 处, 台): 9.15处 is not a quantity anyone can build."""
     return bool(unit) and not _CONTINUOUS.search(unit)
@@ -30,11 +32,12 @@ def decimals(*figures: float | None) -> int:
     """How many decimals the given figures are printed with (at most two): 494.3 → 1, 450万 → 0."""
     most = 0
     for x in figures:
-        if x is None or not math.isfinite(x):
+        if x is None or not math.isfinite(x) or x == int(x):
             continue
-        text = f"{x:.6f}".rstrip("0").rstrip(".")
-        most = max(most, len(text.split(".")[1]) if "." in text else 0)
-    return min(most, 2)
+        if abs(round(x, 1) - x) > 1e-9:
+            return 2
+        most = 1
+    return most
 
 
 def to_precision(x: float | None, unit: str, places: int = 2) -> float | None:

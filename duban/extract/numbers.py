@@ -396,7 +396,7 @@ def _own_head(text: str, i: int, head_end: int) -> str:
                if _unit_at(head, m.end())[0] and not _LATIN_GLUE.match(head, m.end())]
     if not figures:  # A和132个B: the words before 和 name A
         return "" if re.search(r"(?:和|以及)$", head) and not _LIST_END.fullmatch(head) else head
-    unit, after = _unit_at(head, figures[-1].end())
+    _, after = _unit_at(head, figures[-1].end())
     rest = head[after:]
     before = head[:figures[0].start()]
     if not _METRIC_TAIL.sub("", rest):  # 由1000元提高至3000元: the name is before the from-value

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from duban.extract.lexicon import lexicon
 
@@ -145,7 +146,7 @@ def _span(text: str, i: int, j: int, ends: str) -> tuple[int, int]:
 
 def _bigrams(text: str) -> set[str]:
     chars = [ch for ch in text if ch.isalnum() and not ch.isascii()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in pairwise(chars)}
 
 
 def _coverage(name: str, context: str) -> float:
@@ -186,7 +187,7 @@ def place_values(text: str, values: list[Reported], candidates: list[Candidate],
     for a person (待核实)."""
     text = text or ""
     spans: list[tuple[str, str, str, str]] = []  # (sentence, context, before and after it in its clause)
-    pos = 0
+    pos = words_from = 0
     for v in values:
         found = locate(text, v.value, v.unit, pos) or locate(text, v.value, v.unit, 0)
         if found is None:
@@ -195,10 +196,13 @@ def place_values(text: str, values: list[Reported], candidates: list[Candidate],
         i, j = found
         a, b = _span(text, i, j, _SENTENCE_END)
         c, d = _span(text, i, j, _CLAUSE_END)
-        # The value's own words: from the previous value (or its sentence's start) to its clause's end.
+        # The value's own words: from the previous value (or its sentence's start) to its clause's end; a
+        # restated plan figure before it does not cut them (推动完工的50所中,22所已建成: 22 is 推动完工's).
         tail = re.match(r"[^\d、,,。;;]*", text[j:d]).group(0)  # up to the next figure or list item
-        context = text[max(a, pos if pos <= i else a):i] + tail
+        context = text[max(a, words_from if words_from <= i else a):i] + tail
         pos = j
+        if not _plan_figure(text[c:i], text[j:d]):
+            words_from = j
         spans.append((text[a:b].strip(), context, text[c:i], text[j:d]))
     per_unit: dict[str, int] = {}
     for c in candidates:

@@ -1,15 +1,25 @@
 """The five seeds in the ledger: every gold item is there, a second import changes nothing,
 a new version updates in place and says what changed, progress links to its plan."""
 import json
-
 from datetime import date
 
 import pytest
 
 from duban.errors import DubanError
 from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import (AuditEntry, Finding, Indicator, Milestone, Observation, PendingValue, Plan, ProgressReport,
-                                 SourceDocument, Task, Unit)
+from duban.ledger.models import (
+    AuditEntry,
+    Finding,
+    Indicator,
+    Milestone,
+    Observation,
+    PendingValue,
+    Plan,
+    ProgressReport,
+    SourceDocument,
+    Task,
+    Unit,
+)
 from duban.ledger.units import find_unit
 from tests.conftest import seed
 

@@ -56,6 +56,12 @@ def test_a_value_two_indicators_fit_as_well_is_ambiguous():
     assert (placed.key, placed.reason) == (None, "plan")  # 计划…: a plan figure, never an actual
     [placed] = place_values("计划新建的30所学校已全部建成。", values, candidates[:1])
     assert placed.key == "a"  # stated as done: it counts
+    # even if an extraction kept the restated plan figure, the ledger would not take it for progress
+    schools = [Candidate("start", "开工新建、改扩建中小学和幼儿园", "所", 40), Candidate("done", "推动完工", "所", 50)]
+    text = "推动开工的40所中小学和幼儿园中,30所已开工建设;推动完工的50所中,22所已建成。"
+    placed = place_values(text, [Reported("", v, "所") for v in (40, 30, 50, 22)], schools)
+    assert [(p.key, p.reason) for p in placed] == [(None, "plan"), ("start", "matched"), (None, "plan"),
+                                                   ("done", "matched")]
 
 
 def _users():
@@ -117,6 +123,8 @@ def test_the_review_page_shows_the_queue_and_assigns(seeds, client):
     html = page.content.decode()
     assert page.status_code == 200 and "待核实的进展数值" in html and "其中408个已完工" in html
     nine = Task.objects.get(plan__year=2024, number="9")
+    task_page = client.get(f"/tasks/{nine.pk}/").content.decode()
+    assert "待核实数值(未计入完成情况)" in task_page and "408个" in task_page and "#pending-values" in task_page
     finished = PendingValue.objects.get(task=nine, value=408)
     houses = Indicator.objects.get(task=nine, metric="改造城镇老旧小区")
     answer = client.post(f"/unit/values/{finished.pk}/", {"action": "assign", "indicator": houses.pk})

@@ -7,9 +7,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +22,29 @@ from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
-from duban.ledger.models import (AuditEntry, Checkpoint, Comment, Observation, Plan, Responsibility, Section, Task,
-                                 Unit)
+from duban.ledger.models import (
+    AuditEntry,
+    Checkpoint,
+    Comment,
+    Observation,
+    PendingValue,
+    Plan,
+    Responsibility,
+    Section,
+    Task,
+    Unit,
+)
 from duban.people.models import Role
-from duban.people.roles import can_comment, can_manage, can_view_task, role_of, sees_everything, unit_of, visible_tasks
+from duban.people.roles import (
+    can_comment,
+    can_manage,
+    can_review,
+    can_view_task,
+    role_of,
+    sees_everything,
+    unit_of,
+    visible_tasks,
+)
 from duban.web import charts
 from duban.web import queries as Q
 from duban.web.office.access import query_without, task_page, today
@@ -174,8 +193,10 @@ def task_detail(request, pk: int):
                         .order_by("report__as_of", "report__created_at", "order"))
     start, end = _period(task, milestones)
     responsibilities = list(task.responsibilities.select_related("unit").order_by("role", "order"))
-    reports = list(task.reports.select_related("submitted_by").prefetch_related("observations", "evidence")
-                   .order_by("-as_of", "-created_at"))
+    reports = list(task.reports.select_related("submitted_by").prefetch_related(
+        "observations", "evidence",
+        Prefetch("pending_values", queryset=PendingValue.objects.filter(state=PendingValue.State.PENDING),
+                 to_attr="waiting")).order_by("-as_of", "-created_at"))
     for r in reports:
         r.value_rows = Q.value_rows(r)
     return render(request, "web/office/task_detail.html", {
@@ -188,7 +209,7 @@ def task_detail(request, pk: int):
         "comments": task.comments.select_related("author__profile", "outcome__case", "outcome__handled_by__profile")
         .order_by("-created_at"),
         "audit": AuditEntry.objects.filter(task=task).order_by("-at", "-id")[:200],
-        "can_comment": can_comment(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
+        "can_comment": can_comment(request.user), "can_review": can_review(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
         else [(Comment.Kind.COMMENT.value, Comment.Kind.COMMENT.label)], "max_length": MAX_LENGTH,
         "status_color": Q.color_of(task.status_color),
         "corrections": panel_context(task, indicators, milestones, responsibilities) if can_manage(request.user)

@@ -19,13 +19,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
 from duban.ledger.milestones import describe_claims
-from duban.ledger.models import (Evidence, Indicator, Milestone, PendingValue, ProgressReport, Responsibility,
-                                 Task, Unit)
+from duban.ledger.models import (
+    Evidence,
+    Indicator,
+    Milestone,
+    PendingValue,
+    ProgressReport,
+    Responsibility,
+    Task,
+    Unit,
+)
 from duban.ledger.models.plans import LIST_ORDER
-from duban.ledger.workflow import (InvalidInput, may_revise, review_progress, revise_progress,
-                                   submit_progress)
-from duban.people.roles import (Forbidden, can_report, can_review, can_view_task, require, sees_everything,
-                                unit_of)
+from duban.ledger.workflow import (
+    InvalidInput,
+    may_revise,
+    review_progress,
+    revise_progress,
+    submit_progress,
+)
+from duban.people.roles import (
+    Forbidden,
+    can_report,
+    can_review,
+    can_view_task,
+    require,
+    sees_everything,
+    unit_of,
+)
 from duban.web.unit.forms import ProgressForm, target_text
 
 SOON_DAYS = 30
