@@ -30,7 +30,7 @@ def test_the_opt_out_runs_the_built_tests_and_deselects_the_seeded_ones(tmp_path
     assert built.returncode == 0, built.stdout + built.stderr
     assert "8 passed" in built.stdout and "0 tests that need" in built.stdout
 
-    seeded = pytest_run("tests/ledger/test_status.py", "tests/extract/test_readers.py",
+    seeded = pytest_run("tests/ledger/test_workflow.py", "tests/extract/test_readers.py",
                         DUBAN_SHARED=nowhere, DUBAN_TESTS_WITHOUT_SHARED="1")
     assert seeded.returncode == 5, seeded.stdout + seeded.stderr  # nothing left to run: pytest's "no tests"
     assert "deselected" in seeded.stdout and " passed" not in seeded.stdout and "skipped" not in seeded.stdout

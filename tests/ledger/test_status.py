@@ -14,6 +14,7 @@ from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport, S
 from duban.ledger.report import status_rows
 from duban.ledger.services import get_plan, get_task, record_progress
 from duban.ledger.units import find_unit, merge_units
+from tests.builders import make_plan, make_task
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +61,9 @@ def test_assessing_stores_status_changes_once(seeds):
     (date(2023, 6, 30), [("城镇新增就业", "15万个")], "计量单位"),
     (date(2023, 6, 30), [("城镇新增就业", "很多")], "无法识别"),
 ])
-def test_bad_progress_is_refused_and_nothing_is_written(seeds, as_of, values, message):
-    import_file(seed(seeds, "000"))
-    task = get_task(get_plan("000_2ed4cef8df3e0b07.txt"), "1")
+def test_bad_progress_is_refused_and_nothing_is_written(as_of, values, message):
+    task = make_task(make_plan(year=2023), "1", lead="市人力资源社会保障局",
+                     indicators=[("城镇新增就业", 350000, "人")])  # 2023 task 1, built: the rules need no seed
     before = (ProgressReport.objects.count(), Observation.objects.count(), AuditEntry.objects.count())
     with pytest.raises(DubanError, match=message):
         record_progress(None, task, as_of, values)
@@ -106,15 +107,10 @@ def test_merging_two_spellings_of_one_unit(seeds):
         merge_units(supplier, supplier)
 
 
-def test_two_indicators_with_one_name_are_told_apart_by_number(seeds):
-    """Two indicators that share a printed name: a value names one by its number. (2023 task 11's
-    `一、二、三级医疗机构报销比例分别达到75%、60%、50%` now gives each rate its own level's name, so the
-    shared name is made here.)"""
-    import_file(seed(seeds, "000"))
-    task = get_task(get_plan("000_2ed4cef8df3e0b07.txt"), "11")
-    rates = list(task.indicators.filter(unit="%").order_by("order"))
-    assert [i.metric for i in rates] == ["一级医疗机构报销比例", "二级医疗机构报销比例", "三级医疗机构报销比例"]
-    task.indicators.filter(pk__in=[i.pk for i in rates]).update(metric="医疗机构报销比例")
+def test_two_indicators_with_one_name_are_told_apart_by_number():
+    """2023 task 11 prints two percentages without their own names; a value names one by its number."""
+    task = make_task(make_plan(year=2023), "11", lead="市卫生健康委",
+                     indicators=[("达标率", 90, "%"), ("达标率", 95, "%")])
     same = [i for i in task.indicators.all() if list(task.indicators.filter(metric=i.metric)) != [i]]
     assert len(same) >= 2
     with pytest.raises(DubanError, match="请用编号指明"):
