@@ -119,6 +119,8 @@ def test_corrections_survive_a_new_version(page, browser, live_server, screensho
     phone = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844})
     small = phone.new_page()
     small.set_default_timeout(15000)
+    blocked = []  # as the `page` fixture does: nothing refused by the Content-Security-Policy
+    small.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     login(small, "office", PW)
     small.goto(f"/tasks/{task3.pk}/")
     small.click("#fix-units summary")
@@ -135,3 +137,4 @@ def test_corrections_survive_a_new_version(page, browser, live_server, screensho
     small.locator("#fix-units").screenshot(path=str(screenshots / "corrections-phone-units.png"))
     small.locator(f"#fix-ind-{schools.pk}").screenshot(path=str(screenshots / "corrections-phone.png"))
     phone.close()
+    assert not blocked, blocked
