@@ -109,7 +109,7 @@ def month_calendar(month: date, today: date, unit: Unit | None = None,
     last = first.replace(day=stdcal.monthrange(first.year, first.month)[1])
     events = (milestone_events(first, last, today, unit) + report_events(first, unit, policy)
               + case_events(first, last, today, unit))
-    events.sort(key=lambda e: (e.day, list(KINDS).index(e.kind), e.title))
+    events.sort(key=lambda e: (e.day, list(KINDS).index(e.kind)))  # stable: each kind keeps its order
     return MonthCalendar(first, today, unit, events)
 
 
