@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -59,9 +60,9 @@ class TaskRow:
                 self.progress_as_of, self.plan)
 
 
-def target_text(ind: Indicator) -> str:
+def target_text(metric: str, target: float, unit: str, qualifier: str) -> str:
     """城镇新增就业 35万人以上."""
-    return f"{ind.metric} {fmt_number(ind.target, ind.unit)}{QUALIFIER_WORDS.get(ind.qualifier, '')}".strip()
+    return f"{metric} {fmt_number(target, unit)}{QUALIFIER_WORDS.get(qualifier, '')}".strip()
 
 
 def task_rows(tasks: QuerySet) -> Iterator[TaskRow]:
@@ -109,18 +110,21 @@ def _units(ids: list[int]) -> dict[int, tuple[str, str]]:
 
 def _targets(ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
-    for ind in Indicator.objects.filter(task_id__in=ids, implied=False).order_by("task_id", "order", "pk"):
-        out[ind.task_id].append(target_text(ind))
+    for task_id, metric, target, unit, qualifier in (
+            Indicator.objects.filter(task_id__in=ids, implied=False).order_by("task_id", "order", "pk")
+            .values_list("task_id", "metric", "target", "unit", "qualifier")):
+        out[task_id].append(target_text(metric, target, unit, qualifier))
     return out
 
 
 def _latest_reports(ids: list[int]) -> dict[int, ProgressReport]:
-    """Each task's latest approved report (by its date, then by when it was filed)."""
-    latest: dict[int, ProgressReport] = {}
-    for r in (ProgressReport.objects.filter(task_id__in=ids, state__in=COUNTED_STATES)
-              .only("pk", "task_id", "as_of", "text", "created_at").order_by("task_id", "as_of", "created_at", "pk")):
-        latest[r.task_id] = r
-    return latest
+    """Each task's latest approved report (by its date, then by when it was filed): one row per task."""
+    newest = (ProgressReport.objects.filter(task_id=OuterRef("pk"), state__in=COUNTED_STATES)
+              .order_by("-as_of", "-created_at", "-pk").values("pk")[:1])
+    report_ids = [r for r in Task.objects.filter(pk__in=ids).annotate(r=Subquery(newest)).values_list("r", flat=True)
+                  if r is not None]
+    reports = ProgressReport.objects.filter(pk__in=report_ids).only("pk", "task_id", "as_of", "text")
+    return {r.task_id: r for r in reports}
 
 
 def write_task_table(rows: Iterable[TaskRow], stream, *, title: str, subtitle: str = "") -> int:
@@ -130,32 +134,58 @@ def write_task_table(rows: Iterable[TaskRow], stream, *, title: str, subtitle: s
     ws = wb.create_sheet("任务清单")
     for i, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "C3" if not subtitle else "C4"
-    ws.print_options.gridLines = False
+    ws.freeze_panes = "C4" if subtitle else "C3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "3:3" if subtitle else "2:2"
-    ws.append([_cell(ws, title, _TITLE_FONT)])
+    styles = _Styles(ws)
+    ws.append([styles.cell(title, "title")])
     if subtitle:
-        ws.append([_cell(ws, subtitle, _BODY_FONT, align=Alignment(vertical="center"))])
-    ws.append([_cell(ws, h, _HEAD_FONT, align=_CENTER, border=_BOX) for h in HEADERS])
+        ws.append([styles.cell(subtitle, "subtitle")])
+    ws.append([styles.cell(h, "head") for h in HEADERS])
+    status_at, date_at = HEADERS.index("状态"), HEADERS.index("进展截至")
     n = 0
     for row in rows:
-        cells = [_cell(ws, v, _BODY_FONT, border=_BOX) for v in row.cells()]
-        cells[HEADERS.index("状态")].fill = PatternFill("solid", fgColor=STATUS_FILLS.get(row.color, "E2E8F0"))
-        cells[HEADERS.index("进展截至")].number_format = "yyyy-mm-dd"
+        cells = [styles.cell(v, "body") for v in row.cells()]
+        cells[status_at] = styles.cell(row.status, row.color if row.color in STATUS_FILLS else "grey")
+        cells[date_at] = styles.cell(row.progress_as_of, "date")
         ws.append(cells)
         n += 1
     wb.save(stream)
     return n
 
 
-def _cell(ws, value, font, *, align=_WRAP, border=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value if value != "" else None)
-    cell.font, cell.alignment = font, align
-    if border is not None:
-        cell.border = border
-    return cell
+class _Styles:
+    """Cells of a few fixed styles. Styling a cell hashes its font, border and alignment each time (most
+    of an export's time); a cell copied from a styled prototype's style array costs nothing more."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.protos = {
+            "title": self._proto(_TITLE_FONT, Alignment(vertical="center")),
+            "subtitle": self._proto(_BODY_FONT, Alignment(vertical="center")),
+            "head": self._proto(_HEAD_FONT, _CENTER, _BOX),
+            "body": self._proto(_BODY_FONT, _WRAP, _BOX),
+            "date": self._proto(_BODY_FONT, _WRAP, _BOX, number_format="yyyy-mm-dd"),
+            **{color: self._proto(_BODY_FONT, _WRAP, _BOX, fill=PatternFill("solid", fgColor=rgb))
+               for color, rgb in STATUS_FILLS.items()},
+        }
+
+    def _proto(self, font, align, border=None, *, fill=None, number_format=None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws)
+        cell.font, cell.alignment = font, align
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    def cell(self, value, style: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value=None if value == "" else value)
+        cell._style = copy(self.protos[style]._style)  # noqa: SLF001 - openpyxl's own way to copy a style
+        return cell

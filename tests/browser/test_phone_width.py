@@ -29,7 +29,7 @@ from duban.ledger.workflow import submit_progress
 from duban.people.services import add_user
 from duban.supervision.services import (acknowledge_case, assign_case, open_case, raise_problem, request_change,
                                         start_case, submit_feedback, submit_public_clue)
-from tests.browser.conftest import CHROMIUM_ARGS, login  # noqa: F401 - the browser fixture's settings
+from tests.browser.conftest import login
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
