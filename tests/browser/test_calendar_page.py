@@ -1,10 +1,12 @@
 """The office's month calendar in a real browser, on the 2023 plan (seed 000): June 2023 shows task 1's
 6月底前 step (城镇新增就业17万人) on the 30th, in the grid and in the day list, linked to the task; the
 unit filter narrows it to 市教育局's tasks; a unit's reporter sees its own month and its ICS link."""
+from datetime import date
+
 import pytest
 
 from duban.ledger.importer import import_file
-from duban.ledger.models import Task
+from duban.ledger.models import Milestone, Task
 from duban.people.services import add_user
 from tests.browser.conftest import login
 from tests.conftest import seed
@@ -31,6 +33,8 @@ def test_calendar_shows_a_seed_milestone(page, browser, live_server, seeds, scre
     assert "2023年6月" in page.locator("h1").inner_text()
     cell = page.locator("table.month-grid td", has=page.locator(".day-no", has_text="30")).last
     assert cell.locator(".ev-milestone", has_text="第1项").count() == 1
+    due = Milestone.objects.filter(task__plan__year=2023, due=date(2023, 6, 30)).count()
+    assert cell.locator(".ev-milestone").count() == 6 and cell.locator(".ev.more").inner_text() == f"另有{due - 6}项"
     day = page.locator("#d-2023-06-30")
     item = day.locator("li", has=page.locator(f'a[href="/tasks/{task1.pk}/"]'))
     assert "城镇新增就业17万人" in item.inner_text() and "市人力资源社会保障局" in item.inner_text()

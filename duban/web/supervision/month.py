@@ -36,6 +36,6 @@ def month_view(request):
         feed = calendar_path(unit)
     return render(request, "web/supervision/month.html", {
         "cal": cal, "weeks": cal.weeks(), "weekdays": WEEKDAYS, "counts": cal.counts(), "unit": unit,
-        "units": units, "feed": feed, "day_limit": DAY_LIMIT,
+        "units": units, "feed": feed, "day_limit": DAY_LIMIT, "day_less": -DAY_LIMIT,
         "unit_query": f"&unit={unit.pk}" if unit and units else "",  # the month links keep the office's filter
     })
