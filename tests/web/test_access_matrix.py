@@ -217,6 +217,7 @@ PAGES: dict[str, list[Probe]] = {
 
     "office:dashboard": [GET("L O O O F F")],
     "office:tasks": [GET("L O O O O O")],  # a reporter sees its unit's tasks only (test_office_pages)
+    "office:tasks_export": [GET("L O O O O O")],  # the same list as .xlsx (test_ledger_out)
     "office:task": [GET("L O O O O F", kwargs=task3)],
     "office:comment": [GET("L M M M M M", kwargs=task3),
                        POST("L O O F F F", kwargs=task3, data=lambda d: {"text": "请加快进度"}, to="/tasks/")],
@@ -343,6 +344,7 @@ PAGES: dict[str, list[Probe]] = {
     "supervision:notifications": [GET("L O O O O O")],
     "supervision:notifications_read": [GET("L M M M M M"), POST("L O O O O O", to="/notifications/")],
     "supervision:notification": [GET("L H H H O H", kwargs=lambda d: {"pk": d["notification"].pk})],  # one's own
+    "supervision:month": [GET("L O O O O O", query=lambda d: "month=2023-06")],  # a reporter: its unit's month
     "supervision:calendar": [
         GET("L O F F O F", kwargs=lambda d: {"unit_id": d["edu_unit"].pk}),
         GET("O O O O O O", kwargs=lambda d: {"unit_id": d["edu_unit"].pk}, label="with the unit's token",

@@ -2,6 +2,7 @@
 charts, milestones, progress, findings, comments and audit history."""
 from __future__ import annotations
 
+import io
 import math
 from datetime import date
 
@@ -11,9 +12,11 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,6 +37,7 @@ from duban.ledger.models import (
     Task,
     Unit,
 )
+from duban.ledger.task_table import task_rows, write_task_table
 from duban.people.models import Role
 from duban.people.roles import (
     can_comment,
@@ -78,6 +82,11 @@ def _unit_options(selected: int | None):
                             ((u.pk, " selected" if u.pk == selected else "", u.name) for u in units.only("id", "name")))
 
 
+def _status_choices() -> list[tuple[str, str]]:
+    return ([(s.code, s.value) for s in sorted(A.Status, key=lambda s: -s.severity)]
+            + [("lagging", "全部滞后(滞后、严重滞后、未开始、逾期)"), ("unassessed", Q.UNASSESSED)])
+
+
 def _filter_options(user, f: Q.TaskFilters) -> dict:
     return {
         "plan_options": plan_options(f.year, f.plan),
@@ -85,8 +94,7 @@ def _filter_options(user, f: Q.TaskFilters) -> dict:
         "unit_options": _unit_options(f.unit) if sees_everything(user) else "",
         "domains": _domains(user),
         "sections": Section.objects.filter(plan_id=f.plan).order_by("order") if f.plan else [],
-        "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: -s.severity)]
-        + [("lagging", "全部滞后(滞后、严重滞后、未开始、逾期)"), ("unassessed", Q.UNASSESSED)],
+        "statuses": _status_choices(),
         "colors": [(c, Q.COLOR_LABELS[c]) for c in Q.COLORS],
         "sorts": SORT_LABELS,
     }
@@ -102,9 +110,51 @@ def task_list(request):
     return render(request, "web/office/task_list.html", {
         "f": f, "page": page, "rows": rows, "wanted_statuses": set(f.statuses),
         "paging_query": query_without(request.GET, "page"), "sort_query": query_without(request.GET, "page", "sort"),
+        "export_query": query_without(request.GET, "page"),
         "own_unit": None if sees_everything(request.user) else unit_of(request.user),
         **_filter_options(request.user, f),
     })
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_words(request, f: Q.TaskFilters) -> str:
+    """What the list was filtered by, in words (the export's subtitle)."""
+    words = []
+    if f.q:
+        words.append(f"检索“{f.q}”")
+    if f.statuses:
+        words.append("状态:" + "、".join(dict(_status_choices()).get(s, s) for s in f.statuses))
+    if f.color:
+        words.append(f"颜色:{Q.COLOR_LABELS.get(f.color, f.color)}")
+    if f.year:
+        words.append(f"{f.year}年")
+    if f.plan:
+        plan = Plan.objects.filter(pk=f.plan).first()
+        words.append(f"计划:{plan}" if plan else "")
+    if f.domain:
+        words.append("领域:" + ("未分类" if f.domain == Q.NO_DOMAIN else f.domain))
+    if f.unit:
+        unit = Unit.objects.filter(pk=f.unit).first()
+        words.append(f"单位:{unit.name}{'(仅牵头)' if f.lead_only else ''}" if unit else "")
+    if not sees_everything(request.user):
+        words.append(f"{unit_of(request.user).name}牵头或协办")
+    return ";".join(w for w in words if w) or "全部任务"
+
+
+@task_page
+def task_export(request):
+    """The task list, as filtered, as an .xlsx (the same rows in the same order, every page)."""
+    f = Q.TaskFilters.from_params(request.GET)
+    tasks = Q.filter_tasks(visible_tasks(request.user, Task.objects.all()), f)
+    day = today()
+    buffer = io.BytesIO()
+    write_task_table(task_rows(tasks), buffer, title="重点任务督办台账",
+                     subtitle=f"{_filter_words(request, f)} · 导出日期:{day:%Y年%m月%d日}")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"督办任务清单-{day:%Y%m%d}.xlsx")
+    return response
 
 
 # ------------------------------------------------------------------------------ one task

@@ -6,6 +6,7 @@ app_name = "office"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/export.xlsx", tasks.task_export, name="tasks_export"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
     path("tasks/<int:pk>/comment/", tasks.comment, name="comment"),
     path("tasks/<int:pk>/correct/task/", corrections.task_fields, name="correct-task"),

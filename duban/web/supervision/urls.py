@@ -1,7 +1,7 @@
 """督办件, 问题, 调整申请, 通知 and the unit calendar feed; mounted at the site root."""
 from django.urls import path
 
-from duban.web.supervision import cases, changes, inbox, instructions, problems
+from duban.web.supervision import cases, changes, inbox, instructions, month, problems
 
 app_name = "supervision"
 urlpatterns = [
@@ -24,5 +24,6 @@ urlpatterns = [
     path("notifications/", inbox.notification_list, name="notifications"),
     path("notifications/read/", inbox.notification_read, name="notifications_read"),
     path("notifications/<int:pk>/", inbox.notification_open, name="notification"),
+    path("calendar/", month.month_view, name="month"),
     path("calendar/<int:unit_id>.ics", inbox.calendar_feed, name="calendar"),
 ]

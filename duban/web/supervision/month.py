@@ -1,0 +1,41 @@
+"""日历: the office's month view (/calendar/?month=2024-06&unit=…) of milestones, report deadlines and
+case deadlines, filterable by unit, beside the unit's ICS feed. A unit's reporter sees its own unit's."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+
+from duban.ledger.models import Responsibility, Unit
+from duban.people.models import Role
+from duban.people.roles import Forbidden, role_of, sees_everything, unit_of
+from duban.supervision.services.month import WEEKDAYS, month_calendar, parse_month
+from duban.web import queries as Q
+from duban.web.supervision.common import today
+from duban.web.supervision.inbox import calendar_path
+
+DAY_LIMIT = 6  # events shown in a day's cell; the list below the grid has them all
+
+
+@login_required
+def month_view(request):
+    if sees_everything(request.user):
+        unit_id = Q.parse_int(request.GET.get("unit"))
+        unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    elif role_of(request.user) == Role.REPORTER and unit_of(request.user) is not None:
+        unit = unit_of(request.user)
+    else:
+        raise Forbidden("日历仅供督查室、领导和责任单位查看")
+    day = today()
+    month = parse_month(request.GET.get("month")) or day.replace(day=1)
+    cal = month_calendar(month, day, unit)
+    units = (Unit.objects.filter(Exists(Responsibility.objects.filter(unit=OuterRef("pk")))).order_by("name")
+             .only("id", "name") if sees_everything(request.user) else [])
+    feed = None
+    if unit is not None and (role_of(request.user) == Role.OFFICE or unit_of(request.user) == unit):
+        feed = calendar_path(unit)
+    return render(request, "web/supervision/month.html", {
+        "cal": cal, "weeks": cal.weeks(), "weekdays": WEEKDAYS, "counts": cal.counts(), "unit": unit,
+        "units": units, "feed": feed, "day_limit": DAY_LIMIT, "day_less": -DAY_LIMIT,
+        "unit_query": f"&unit={unit.pk}" if unit and units else "",  # the month links keep the office's filter
+    })
