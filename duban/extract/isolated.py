@@ -16,6 +16,7 @@ others wait their turn. Nothing of the document stays in the server's process bu
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import time
@@ -27,11 +28,9 @@ from duban.extract import limits
 
 WORKERS = 2  # documents read at once (each may take MEMORY_BUDGET)
 GRACE = 5.0  # seconds the parent waits beyond the limit before it kills the worker
-_PRELOAD = ["duban.extract.isolated", "duban.extract.pipeline", "duban.extract.readers.docx",
-            "duban.extract.readers.xlsx", "duban.extract.readers.html", "duban.extract.readers.pdf",
-            "duban.extract.readers.txt", "duban.extract.readers.xls",
-            "docx", "openpyxl", "pdfplumber", "bs4", "xlrd", "lxml.etree"]
+_PRELOAD = ["duban.extract.isolated", "duban.extract.warm"]
 
+log = logging.getLogger("duban.extract")
 _slots = threading.BoundedSemaphore(WORKERS)
 _context = None
 _context_lock = threading.Lock()
@@ -79,7 +78,8 @@ def extract_isolated(data: bytes, source: str, *, year: int | None = None, plan:
         return payload
     if kind == "error":
         raise payload
-    raise UnreadableDocument(source, "文档读取出错(已记录),请另存为其他格式后重试", code="corrupt") from RuntimeError(payload)
+    log.error("extraction worker failed on %s: %s", source, payload)
+    raise UnreadableDocument(source, "文档读取出错(已记录),请另存为其他格式后重试", code="corrupt")
 
 
 def _forkserver():
