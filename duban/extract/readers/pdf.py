@@ -224,6 +224,33 @@ def _bounded_rldecode(data: bytes) -> bytes:
     return bytes(out)
 
 
+_LAST_CID = 0xFFFF  # character ids are two bytes: a width range past them describes nothing
+
+
+def _clipped_widths(seq, size: int) -> list:
+    """A CID font's /W (size 3: c1 c2 w) or /W2 (size 5) array with each c1..c2 range clipped to
+    the character ids there are: `0 99999999 500` would otherwise fill 100 million entries."""
+    out: list = []
+    numbers: list = []
+    for v in seq:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            numbers.append(v)
+            if len(numbers) == size:
+                c1, c2 = numbers[0], numbers[1]
+                if isinstance(c1, int) and isinstance(c2, int):
+                    c1, c2 = max(c1, 0), min(c2, _LAST_CID)
+                    if c2 < c1:  # an empty range: keep the array's shape, fill nothing
+                        c1, c2 = 1, 0
+                out.extend([c1, c2, *numbers[2:]])
+                numbers = []
+        else:
+            out.extend(numbers)
+            numbers = []
+            out.append(v)
+    out.extend(numbers)
+    return out
+
+
 _installed = False
 
 
@@ -232,7 +259,8 @@ def install_stream_limits() -> None:
     global _installed
     if _installed:
         return
-    from pdfminer import converter, pdftypes
+    from pdfminer import converter, pdffont, pdftypes
+    from pdfminer.pdftypes import resolve1
 
     pdftypes.zlib = _BoundedZlib
     pdftypes.lzwdecode = _bounded_lzwdecode
@@ -244,6 +272,9 @@ def install_stream_limits() -> None:
         limits.current().charge("pdf_expanded_bytes", len(self.data or b""))
 
     pdftypes.PDFStream.decode = bounded_decode
+    get_widths, get_widths2 = pdffont.get_widths, pdffont.get_widths2
+    pdffont.get_widths = lambda seq: get_widths(_clipped_widths([resolve1(v) for v in seq], 3))
+    pdffont.get_widths2 = lambda seq: get_widths2(_clipped_widths(list(seq), 5))
     analyzer = converter.PDFLayoutAnalyzer
     render_char, paint_path = analyzer.render_char, analyzer.paint_path
 
