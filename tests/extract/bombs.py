@@ -158,6 +158,36 @@ def pdf_flate_stream(folder: Path, size: int = 500 * 1024 * 1024) -> Path:
     return out
 
 
+def lying_docx(folder: Path) -> Path:
+    """A .docx whose document.xml (60 MB inflated, 60 KB packed) declares 1,000 bytes in the zip
+    directory and its local header: zipfile stops at the declared size, and the CRC fails."""
+    import struct
+
+    body = "<w:p><w:r><w:t>" + "任" * 20_000_000 + "</w:t></w:r></w:p>"
+    out = _docx(folder / "lying-sizes.docx", body)
+    data = bytearray(out.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + name_length]) == b"word/document.xml":
+            struct.pack_into("<I", data, at + 24, 1000)  # uncompressed size, central directory
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            struct.pack_into("<I", data, local + 22, 1000)  # and in the local header
+        at = data.find(b"PK\x01\x02", at + 4)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def many_members_zip(folder: Path) -> Path:
+    """A .xlsx of 20,000 empty members (the directory alone would take zipfile's memory)."""
+    out = folder / "many-members.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(20_000):
+            z.writestr(f"xl/media/{i}.bin", b"")
+    return out
+
+
 # name -> (builder, words the refusal names)
 BOMBS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "merged-xlsx": (merged_xlsx, "表格合并单元格超过"),
@@ -167,6 +197,7 @@ BOMBS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "nested-bold-html": (nested_bold_html, "网页标签嵌套层数超过"),
     "table-spans-html": (table_spans_html, "表格"),
     "pdf-flate-500mb": (pdf_flate_stream, "PDF 数据流解压后的大小超过"),
+    "many-members-xlsx": (many_members_zip, "压缩包内的文件数超过"),
 }
 
 

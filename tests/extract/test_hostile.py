@@ -22,7 +22,7 @@ from duban.errors import DocumentLimitExceeded
 from duban.extract import extract_text, limits
 from duban.extract.isolated import extract_isolated
 from tests.conftest import ROOT, seed
-from tests.extract.bombs import BOMBS
+from tests.extract.bombs import BOMBS, lying_docx
 
 SECONDS = 10
 BUDGET_MB = limits.MEMORY_BUDGET // (1024 * 1024)
@@ -44,6 +44,13 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
+def _probe(path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, cwd=ROOT,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def bombs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bombs")
@@ -53,16 +60,22 @@ def bombs(tmp_path_factory):
 @pytest.mark.parametrize("name", BOMBS)
 def test_a_bomb_is_refused_quickly_within_the_memory_budget(name, bombs):
     path = bombs[name]
-    done = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, cwd=ROOT, check=False,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _probe(path)
     assert out["refused"], f"{path.name} ({path.stat().st_size / 1024:.1f} KB) was read: {out}"
     assert out["code"] == "limit_exceeded", out
     assert BOMBS[name][1] in out["message"] and out["message"].endswith("可能是异常文件"), out["message"]
     assert out["message"].startswith(path.name + ": ")
     assert out["seconds"] < SECONDS, out
     assert out["peak_mb"] < BUDGET_MB, out
+
+
+def test_a_zip_member_larger_than_it_declares_is_not_unpacked(tmp_path):
+    """zipfile yields no more than a member's declared size, so the declared sizes checked from
+    the directory bound the actual ones: a lying member is refused as broken, cheaply."""
+    path = lying_docx(tmp_path)
+    out = _probe(path)
+    assert out["refused"] and out["code"] == "corrupt", out
+    assert out["seconds"] < SECONDS and out["peak_mb"] < BUDGET_MB, out
 
 
 @pytest.mark.parametrize("name", ["merged-xlsx", "docx-grid-spans", "nested-bold-html", "pdf-flate-500mb"])
