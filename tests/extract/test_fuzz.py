@@ -1,4 +1,4 @@
-"""The fuzz harness's CI run: 2,000 mutated documents (fixed seed), no crash, none over 5 s.
+"""The fuzz harness's CI run: 2,000 mutated documents (fixed seed), no crash, none over 5 s of CPU.
 
 tests/extract/fuzz.py mutates the seeds and the corpus rendered to every format; each case must
 end in a plan or the project's own refusal. The long run is documented there
@@ -15,7 +15,7 @@ def test_two_thousand_mutated_documents_neither_crash_nor_take_long(tmp_path, se
     bases = fuzz.base_documents(tmp_path)
     assert {name.rsplit(".", 1)[1] for name in bases} == set(fuzz.FORMATS)
     summary = fuzz.run(SEED, range(CASES), bases, out=tmp_path / "finds")
-    report = "\n".join(f"case {o.case} ({o.base}) {o.seconds:.1f} s: {o.what}" for o in summary.failures + summary.slow)
+    report = "\n".join(f"case {o.case} ({o.base}) {o.seconds:.1f} s CPU: {o.what}" for o in summary.failures + summary.slow)
     assert summary.cases == CASES
     assert not summary.failures, report
     assert not summary.slow, report
