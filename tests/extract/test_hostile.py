@@ -2,7 +2,8 @@
 
 Each bomb of tests/extract/bombs.py — a few kilobytes describing gigabytes — is read as `duban
 extract` reads it, in a fresh interpreter whose peak memory (ru_maxrss) is measured: refused with
-a Chinese message naming the limit, within 10 s, under the 512 MB budget. The same through the
+a Chinese message naming the limit, within 10 s, under the 512 MB budget (the child's peak
+resident size, VmHWM; resource.getrusage where /proc is missing). The same through the
 worker process the import page uses; the worker's own time and memory limits; and a live server
 answering /healthz within a second while bombs are being uploaded.
 """
@@ -39,7 +40,15 @@ try:
 except DubanError as e:
     out = {"refused": True, "code": e.code, "message": e.message, "limit": getattr(e, "limit", "")}
 out["seconds"] = time.perf_counter() - t
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# ru_maxrss carries over the forking parent's peak across exec (Linux keeps the larger), so it can
+# only overstate; VmHWM is this process's own peak resident size. Both are reported; VmHWM judges.
+out["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["peak_mb"] = out["ru_maxrss_mb"]
+try:
+    with open("/proc/self/status") as f:
+        out["peak_mb"] = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    pass
 print(json.dumps(out, ensure_ascii=False))
 """
 
