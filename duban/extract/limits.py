@@ -144,17 +144,21 @@ def reading(source: str, limits: Limits = DEFAULT) -> Iterator[Budget]:
         return
     budget = Budget(source, limits)
     token = _current.set(budget)
-    alarm = _arm_alarm(budget)
+    state = {"open": True}
+    alarm = _arm_alarm(budget, state)
     try:
         yield budget
     finally:
-        if alarm is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, alarm)
-        _current.reset(token)
+        try:
+            state["open"] = False  # from here the alarm raises nothing
+        finally:  # and this runs even if it raised just before
+            if alarm is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, alarm)
+            _current.reset(token)
 
 
-def _arm_alarm(budget: Budget):
+def _arm_alarm(budget: Budget, state: dict):
     """SIGALRM at the deadline (then every half second until the budget closes), in the main thread
     only and only when no one else uses the real-time timer; returns the handler to restore."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
@@ -166,7 +170,8 @@ def _arm_alarm(budget: Budget):
         return None  # someone else's handler
 
     def on_alarm(signum, frame):
-        raise budget.refuse("seconds")
+        if state["open"]:
+            raise budget.refuse("seconds")
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, max(0.001, budget.deadline - time.monotonic()), 0.5)
