@@ -24,8 +24,8 @@ def check_sheets(data: bytes, budget: limits.Budget) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         for info in package.infolist():
             name = info.filename
-            if not (name.startswith("xl/") and "worksheets/" in name and name.endswith(".xml")):
-                continue
+            if not name.lower().endswith(".xml") or name.startswith(("[", "_rels/", "docProps/")):
+                continue  # every part that may be a sheet, wherever the workbook's relationships put it
             with package.open(info) as f:
                 xml = f.read(budget.limits.part_bytes + 1)  # the actual size, whatever the directory says
             budget.check("part_bytes", len(xml), f"({name})")
