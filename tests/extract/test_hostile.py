@@ -132,6 +132,18 @@ def test_a_figure_too_large_for_a_float_is_no_quantity():
         json.dumps(plan.as_json(), allow_nan=False)
 
 
+@pytest.mark.django_db
+def test_duban_import_refuses_a_bomb_and_stores_nothing(bombs):
+    from duban.ledger.importer import import_file
+    from duban.ledger.models import AuditEntry, SourceDocument
+
+    for name in ("merged-xlsx", "docx-grid-spans", "nested-bold-html"):
+        with pytest.raises(DocumentLimitExceeded) as refused:
+            import_file(bombs[name])
+        assert BOMBS[name][1] in refused.value.message
+    assert not SourceDocument.objects.exists() and not AuditEntry.objects.exists()
+
+
 # ---------------------------------------------------------------------------------- a live server
 
 
