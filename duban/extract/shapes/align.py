@@ -75,6 +75,11 @@ def _all_organisations(text: str) -> bool:
     return bool(names) and all(looks_like_organisation(n) for n in names)
 
 
+# The search below costs paragraphs × columns² steps: a real row (a few dozen paragraphs, a dozen
+# columns) takes thousands; a mangled file (a thousand columns of `|`) would take minutes.
+MAX_STEPS = 1_000_000
+
+
 def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     """Paragraphs (in order) to columns (in order): for each column, the paragraphs it holds."""
     n, m = len(paragraphs), len(kinds)
@@ -82,6 +87,12 @@ def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     if not n or not m:
         return out
     scores = [[fit(p, k) for k in kinds] for p in paragraphs]
+    if n * m * m > MAX_STEPS:  # a mangled row: each paragraph to the best column from the last one on
+        j = 0
+        for p, row in zip(paragraphs, scores):
+            j = max(range(j, m), key=lambda k: row[k])
+            out[j].append(p)
+        return out
 
     # best[i][j + 1]: the best score for paragraphs[i:] when paragraph i-1 went to column j (j = -1:
     # none yet), and the column paragraph i then goes to. Filled from the last paragraph back, so
