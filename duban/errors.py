@@ -76,10 +76,32 @@ class UnreadableDocument(DubanError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self):  # pickled whole: it crosses the extraction worker's pipe (duban/extract/isolated.py)
+        return (_rebuild_unreadable, (type(self), self.source, self.reason, self.code, self.__dict__))
+
+
+def _rebuild_unreadable(cls, source: str, reason: str, code: str, state: dict) -> UnreadableDocument:
+    error = cls.__new__(cls)
+    Exception.__init__(error, f"{source}: {reason}")
+    error.__dict__.update(state)
+    error.code = code
+    return error
+
+
+class DocumentLimitExceeded(UnreadableDocument):
+    """A document past one of the reading limits (duban/extract/limits.py): refused before it can
+    take the memory or the time of the process; the reason names the limit."""
+
+    code = "limit_exceeded"
+
+    def __init__(self, source: str, reason: str, *, limit: str = ""):
+        super().__init__(source, reason)
+        self.limit = limit  # the name of the limit in duban/extract/limits.py
+
 
 # Codes used with DubanError(…, code=…) directly, beside the classes' own codes.
 CODES = {
     "error", "invalid", "forbidden", "not_found", "unauthorized", "conflict", "invalid_transition",
     "rate_limited", "invalid_token", "transfer", "unreadable_document", "unknown_unit", "unknown_status",
-    "invalid_policy", "exists", "too_large",
+    "invalid_policy", "exists", "too_large", "limit_exceeded",
 }

@@ -7,6 +7,7 @@ The input is normalised text (see normalize.py) with its spaces closed.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,9 @@ _WORD_BEFORE = {"约": "节制集签预公条合契简大隐", "近": "接靠附
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
+# No plan counts past this (1,000 万亿): a longer figure is a serial number or noise, not a quantity,
+# and beyond a float's range it would not even convert.
+LARGEST = 1e15
 _MULT = {"万": 10_000, "亿": 100_000_000, "千万": 10_000_000, "百万": 1_000_000, "万亿": 1_000_000_000_000}
 
 
@@ -54,6 +58,8 @@ class Quantity:
 
 def plain_number(x: float) -> int | float:
     """35万 → 350000 (an int), 1.65万 → 16500, 4.21 → 4.21: no float noise in the JSON."""
+    if not math.isfinite(x):
+        return x
     r = round(x, 6)
     return int(r) if r == int(r) else r
 
@@ -75,11 +81,12 @@ def chinese_to_number(s: str) -> float | None:
             section, digit = 0, None
         else:
             return None
-    return float(total + section + (digit or 0))
+    value = total + section + (digit or 0)
+    return float(value) if value <= LARGEST else None  # 亿亿亿…: an int too large for a float
 
 
 def _arabic(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(s.replace(",", ""))  # inf for a figure of 400 digits: the caller checks LARGEST
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
@@ -234,6 +241,8 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
             return None
         value = round(_arabic(tok.group("a")) * _MULT.get(tok.group("m") or "", 1), 6)
         pos = tok.end()
+    if not abs(value) <= LARGEST:  # also NaN and inf
+        return None
     excluded = lx.before_number_excludes_re.search(text, max(0, start - 4), start)
     if excluded:
         return "ratio" if excluded.group(0) == "每" else None

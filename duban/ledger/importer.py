@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from duban.errors import UnreadableDocument
+from duban.extract import limits
 from duban.extract.pipeline import extract_document
 from duban.extract.readers import MAX_BYTES, read_bytes
 from duban.ledger.assessment import reassess
@@ -82,8 +83,9 @@ def import_bytes(data: bytes, name: str, *, actor=None, actor_name: str = "cli",
     sha = hashlib.sha256(data).hexdigest()
     if SourceDocument.objects.filter(sha256=sha).exists():
         return ImportSummary(source=name, outcome="unchanged")
-    document = read_bytes(data, name)
-    extraction = extract_document(document, year=year).as_json()
+    with limits.reading(name):  # one budget (and wall-time limit) for reading and extracting
+        document = read_bytes(data, name)
+        extraction = extract_document(document, year=year).as_json()
     preamble = "\n".join(b.text for b in document.lines()[:30])
     return store_extraction(extraction, data=data, fmt=document.format, actor=actor, actor_name=actor_name,
                             context_text=preamble, today=today)

@@ -245,12 +245,13 @@ def _claims_line(claims: list[dict]) -> str:
 
 def preview_import(actor, data: bytes, name: str, *, year: int | None = None) -> dict:
     """What a document would import, as a `duban.plan/1` dict; nothing is written.
-    An unreadable file raises UnreadableDocument with the reader's Chinese reason."""
-    from duban.extract.pipeline import extract_document
-    from duban.extract.readers import read_bytes
+    An unreadable file raises UnreadableDocument with the reader's Chinese reason. The document is
+    read in a worker process with a time and memory limit (duban/extract/isolated.py), so that a
+    hostile one cannot hold up the server's other requests."""
+    from duban.extract.isolated import extract_isolated
 
     require(can_import(actor), "只有督查室可以导入文档")
-    return extract_document(read_bytes(data, name), year=year).as_json()
+    return extract_isolated(data, name, year=year).plan
 
 
 def extraction_problems(extraction) -> list[str]:
@@ -291,9 +292,9 @@ def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_te
         known = SourceDocument.objects.filter(sha256=sha).first()
         if known is None:
             if context_text is None:  # the plan's genre is told by the title and the document's opening lines
-                from duban.extract.readers import read_bytes
+                from duban.extract.isolated import extract_isolated
 
-                context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
+                context_text = extract_isolated(data, extraction["source"], plan=False).preamble
             try:
                 summary = store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
                                            context_text=context_text, today=today)

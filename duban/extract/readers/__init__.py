@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
 from pathlib import Path
 
 from duban.errors import UnreadableDocument
-from duban.extract.document import Document
+from duban.extract import limits
+from duban.extract.document import Document, Line
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -82,19 +84,28 @@ def read(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Document:
 
 
 def read_bytes(data: bytes, source: str) -> Document:
-    """Read in-memory file content; `source` is the file name (its suffix is a hint)."""
+    """Read in-memory file content; `source` is the file name (its suffix is a hint).
+    Every limit of duban/extract/limits.py applies (DocumentLimitExceeded past one)."""
     if not data:
         raise UnreadableDocument(source, "文件为空", code="empty")
     hint = _SUFFIX_KINDS.get(Path(source).suffix.lower())
     kind = None
-    try:
-        kind = sniff(data, source, hint)
-        document = _READERS[kind](data, source)
-    except UnreadableDocument:
-        raise
-    except Exception:  # noqa: BLE001 - no library exception may escape
-        what = KIND_NAMES.get(kind or hint or "", "文件")
-        raise UnreadableDocument(source, f"不是有效的{_spaced(what)}(文件已损坏或被截断)", code="corrupt") from None
+    with limits.reading(source) as budget:
+        try:
+            kind = sniff(data, source, hint)
+            if kind in ("docx", "xlsx"):
+                check_package(data, budget)
+            document = _READERS[kind](data, source)
+            count_characters(document, budget)
+        except UnreadableDocument:
+            raise
+        except MemoryError:
+            raise budget.refuse("memory_bytes") from None  # a library expanded what no check foresaw
+        except RecursionError:
+            raise budget.refuse("html_depth" if kind == "html" else "cells") from None
+        except Exception:  # noqa: BLE001 - no library exception may escape
+            what = KIND_NAMES.get(kind or hint or "", "文件")
+            raise UnreadableDocument(source, f"不是有效的{_spaced(what)}(文件已损坏或被截断)", code="corrupt") from None
     if not document.blocks:
         if kind == "txt":
             raise UnreadableDocument(source, "文件为空(只有空白)", code="empty")
@@ -135,7 +146,43 @@ def sniff(data: bytes, source: str, hint: str | None = None) -> str:
     return "txt"
 
 
+def check_package(data: bytes, budget: limits.Budget) -> None:
+    """A .docx/.xlsx package's members, from its directory, before any library unpacks them: the
+    uncompressed sizes (zipfile never yields more than a member declares) in total and per XML part."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        members = package.infolist()
+        budget.check("zip_members", len(members))
+        for info in members:
+            budget.charge("expanded_bytes", info.file_size)
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                budget.check("part_bytes", info.file_size, f"({info.filename})")
+
+
+def count_characters(document: Document, budget: limits.Budget) -> None:
+    """The document's text, each table position counted (the pipeline normalises every one)."""
+    for block in document.blocks:
+        if isinstance(block, Line):
+            budget.charge("characters", len(block.text))
+        else:
+            for row in block.rows:
+                budget.charge("characters", sum(len(c.text) for c in row.cells))
+
+
+def _zip_entries(data: bytes) -> int | None:
+    """The number of members the end-of-directory record announces (before zipfile lists them all)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    entries, directory_size = struct.unpack_from("<xxxxxxxxxxHI", data, at)
+    if entries == 0xFFFF:  # ZIP64: bound the count by the directory's size (46 bytes an entry at least)
+        return directory_size // 46
+    return entries
+
+
 def _sniff_zip(data: bytes, source: str, hint: str | None) -> str:
+    entries = _zip_entries(data)
+    if entries is not None:
+        limits.current(source).check("zip_members", entries)
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except Exception:  # noqa: BLE001 - BadZipFile, or worse on a mangled directory
@@ -213,6 +260,7 @@ def _os_reason(exc: OSError) -> str:
 def _read_txt(data: bytes, source: str) -> Document:
     from duban.extract.readers.txt import read_txt
 
+    limits.current(source).check("characters", len(data) // 4)  # no encoding takes more than 4 bytes a character
     return read_txt(data, source)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 
+from duban.extract import limits
 from duban.extract.document import Cell, Document, Line, Row, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,9 +33,11 @@ def read_docx(data: bytes, source: str) -> Document:
     except Exception:  # noqa: BLE001 - no numbering part
         numbering = None
     styles = _Styles(document.styles.element, numbering)
+    budget = limits.current(source)
     blocks: list = []
     paragraphs = tables = 0
     for el in _children(document.element.body):
+        budget.tick()
         if el.tag == P:
             paragraphs += 1
             text = "".join(piece for piece, _ in _segments(el, styles))
@@ -57,12 +60,17 @@ def _children(el):
 
 
 def _table(tbl, styles: _Styles, where: str) -> Table:
+    budget = limits.current()
     rows: list[Row] = []
     above: list[Cell] = []  # the previous row's grid, for vertical merges
     for r, tr in enumerate((c for c in _children(tbl) if c.tag == TR), start=1):
-        grid: list[Cell] = [Cell("") for _ in range(_int(tr, "trPr", "gridBefore", 0))]
+        budget.tick()
+        before = _int(tr, "trPr", "gridBefore", 0)
+        budget.check("columns", before, f"(第 {where.split()[-1]} 个表格第 {r} 行)")
+        grid: list[Cell] = [Cell("") for _ in range(before)]
         for tc in (c for c in _children(tr) if c.tag == TC):
             span = max(1, _int(tc, "tcPr", "gridSpan", 1))
+            budget.check("columns", len(grid) + span, f"(第 {where.split()[-1]} 个表格第 {r} 行)")
             vmerge = _prop(tc, "tcPr", "vMerge")
             hmerge = _prop(tc, "tcPr", "hMerge")
             if vmerge is not None and vmerge.get(_VAL, "continue") == "continue":
@@ -73,7 +81,10 @@ def _table(tbl, styles: _Styles, where: str) -> Table:
             else:
                 cells = [_cell(tc, styles)] * span
             grid.extend(cells)
-        grid.extend(Cell("") for _ in range(_int(tr, "trPr", "gridAfter", 0)))
+        after = _int(tr, "trPr", "gridAfter", 0)
+        budget.check("columns", len(grid) + after, f"(第 {where.split()[-1]} 个表格第 {r} 行)")
+        grid.extend(Cell("") for _ in range(after))
+        budget.charge("cells", len(grid))
         above = grid
         if any(c.text.strip() for c in grid):
             rows.append(Row(list(grid), f"{where} row {r}"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from duban.extract import limits
 from duban.extract.document import Cell, Document, Line, Row, Table
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -17,6 +18,7 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4
            "hr", "fieldset", "details", "summary", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"}
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; &nbsp; and U+3000 stay as written
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_START_TAG = re.compile(r"<[A-Za-z]")
 
 Segments = list[tuple[str, bool]]
 
@@ -24,7 +26,13 @@ Segments = list[tuple[str, bool]]
 def read_html(data: bytes, source: str) -> Document:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_html(data, source), "lxml")
+    budget = limits.current(source)
+    text = decode_html(data, source)
+    budget.check("characters", len(text) // 4)  # the markup counted at a quarter
+    _count_tags(text, budget)
+    soup = BeautifulSoup(text, "lxml")
+    del text
+    _check_depth(soup, budget)
     root = soup.body or soup
     _drop_chrome(root)
     root = _main_content(root)
@@ -65,6 +73,25 @@ def decode_html(data: bytes, source: str) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data, source)
+
+
+def _count_tags(text: str, budget: limits.Budget) -> None:
+    """Start tags, counted in the text before a tree is built of them (an upper bound of the elements)."""
+    limit = budget.limits.html_nodes
+    for n, _ in enumerate(_START_TAG.finditer(text), 1):
+        if n > limit:
+            raise budget.refuse("html_nodes")
+
+
+def _check_depth(soup, budget: limits.Budget) -> None:
+    """How deep the elements nest (the flow below walks them recursively), without recursion."""
+    limit = budget.limits.html_depth
+    stack = [(soup, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > limit:
+            raise budget.refuse("html_depth")
+        stack.extend((child, depth + 1) for child in el.contents if hasattr(child, "contents"))
 
 
 def _drop_chrome(root) -> None:
@@ -117,6 +144,7 @@ class _Flow:
             ProcessingInstruction,
         )
 
+        limits.current().tick()
         for child in el.children:
             if isinstance(child, NavigableString):
                 if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
@@ -182,9 +210,11 @@ def _span(tag, name: str, default: int) -> int:
 
 
 def _table(table, where: str) -> Table:
+    budget = limits.current()
     trs = _rows(table)
     grid: dict[tuple[int, int], Cell] = {}
     for r, tr in enumerate(trs):
+        budget.tick()
         col = 0
         for td in tr.find_all(("td", "th"), recursive=False):
             while (r, col) in grid:
@@ -192,6 +222,9 @@ def _table(table, where: str) -> Table:
             cell = _cell(td)
             colspan = _span(td, "colspan", 1) or 1
             rowspan = _span(td, "rowspan", 1) or len(trs) - r  # rowspan=0: to the end of the table
+            detail = f"(第 {where.split()[-1]} 个表格第 {r + 1} 行)"
+            budget.check("columns", col + colspan, detail)
+            budget.charge("cells", rowspan * colspan, detail)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, col + dc)] = cell

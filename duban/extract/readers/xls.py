@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from duban.extract import limits
 from duban.extract.document import Cell, Document
 from duban.extract.readers.xlsx import cell_text, sheet_table
 
@@ -10,18 +11,23 @@ from duban.extract.readers.xlsx import cell_text, sheet_table
 def read_xls(data: bytes, source: str) -> Document:
     import xlrd
 
+    budget = limits.current(source)
     log = io.StringIO()  # xlrd writes its warnings to stdout by default
+    # ragged_rows: each row holds the cells the file has, not padded to the widest row (a stray
+    # cell in column IV would otherwise make every row 256 cells long in memory).
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=log)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=log, ragged_rows=True)
         formatted = True
     except Exception:  # noqa: BLE001 - some writers produce formatting xlrd cannot parse
-        book = xlrd.open_workbook(file_contents=data, formatting_info=False, logfile=log)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=False, logfile=log, ragged_rows=True)
         formatted = False
     blocks = []
     for sheet in book.sheets():
         cells: dict[tuple[int, int], Cell] = {}
         for r in range(sheet.nrows):
-            for c in range(sheet.ncols):
+            budget.charge("cells", sheet.row_len(r), counter="stored cells")
+            budget.tick()
+            for c in range(sheet.row_len(r)):
                 cell = sheet.cell(r, c)
                 number_format, bold = "General", False
                 if formatted:

@@ -10,7 +10,6 @@ a second pass over the columns (a sub-row: 开工建设老年大学。 / 12月�
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from duban.extract.normalize import close_spaces
 from duban.extract.units import looks_like_organisation, split_units
@@ -76,6 +75,11 @@ def _all_organisations(text: str) -> bool:
     return bool(names) and all(looks_like_organisation(n) for n in names)
 
 
+# The search below costs paragraphs × columns² steps: a real row (a few dozen paragraphs, a dozen
+# columns) takes thousands; a mangled file (a thousand columns of `|`) would take minutes.
+MAX_STEPS = 1_000_000
+
+
 def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     """Paragraphs (in order) to columns (in order): for each column, the paragraphs it holds."""
     n, m = len(paragraphs), len(kinds)
@@ -83,26 +87,40 @@ def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     if not n or not m:
         return out
     scores = [[fit(p, k) for k in kinds] for p in paragraphs]
+    if n * m * m > MAX_STEPS:  # a mangled row: each paragraph to the best column from the last one on
+        j = 0
+        for p, row in zip(paragraphs, scores):
+            j = max(range(j, m), key=lambda k: row[k])
+            out[j].append(p)
+        return out
 
-    @lru_cache(maxsize=None)
-    def best(i: int, j: int) -> tuple[float, tuple[int, ...]]:
-        """Best score for paragraphs[i:] when paragraph i-1 went to column j (j = -1: none yet)."""
-        if i == n:
-            return (_SKIP * (m - 1 - j) if j >= 0 else 0.0), ()
-        options = []
-        for k in range(max(j, 0), m):
-            skipped = k - j - 1 if j >= 0 else k
-            gain = scores[i][k] + _SKIP * max(skipped, 0) - (0.6 if k == j else 0.0)
-            rest, path = best(i + 1, k)
-            options.append((gain + rest, (k,) + path))
-        if j >= 0:
-            for k in range(0, j + 1):  # a sub-row: start over at an earlier column
-                gain = scores[i][k] + _WRAP + _SKIP * (m - 1 - j)
-                rest, path = best(i + 1, k)
-                options.append((gain + rest, (k,) + path))
-        return max(options, key=lambda o: o[0])
-
-    _, path = best(0, -1)
+    # best[i][j + 1]: the best score for paragraphs[i:] when paragraph i-1 went to column j (j = -1:
+    # none yet), and the column paragraph i then goes to. Filled from the last paragraph back, so
+    # that no document is too long for it (a recursion would stop at ~1,000 paragraphs).
+    best: list[list[tuple[float, int]]] = [[(0.0, -1)] * (m + 1) for _ in range(n + 1)]
+    for j in range(-1, m):
+        best[n][j + 1] = ((_SKIP * (m - 1 - j) if j >= 0 else 0.0), -1)
+    for i in range(n - 1, -1, -1):
+        row, below = best[i], best[i + 1]
+        for j in range(-1, m):
+            top, choice = None, -1
+            for k in range(max(j, 0), m):
+                skipped = k - j - 1 if j >= 0 else k
+                gain = scores[i][k] + _SKIP * max(skipped, 0) - (0.6 if k == j else 0.0)
+                total = gain + below[k + 1][0]
+                if top is None or total > top:  # the first of equal scores, as max() took it
+                    top, choice = total, k
+            if j >= 0:
+                for k in range(j + 1):  # a sub-row: start over at an earlier column
+                    gain = scores[i][k] + _WRAP + _SKIP * (m - 1 - j)
+                    total = gain + below[k + 1][0]
+                    if total > top:
+                        top, choice = total, k
+            row[j + 1] = (top, choice)
+    path, j = [], -1
+    for i in range(n):
+        j = best[i][j + 1][1]
+        path.append(j)
     for p, k in zip(paragraphs, path):
         out[k].append(p)
     return out

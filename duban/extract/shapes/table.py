@@ -180,6 +180,8 @@ def _rows_by_number(lines: list[Line], texts: list[str], cols: list[Column]) -> 
     expected = None
     for line, text in zip(lines, texts):
         n = task_number(text) if text else None
+        if n is not None and not n.isdigit():  # a sub-item (1.1): rows open at the whole numbers
+            n = None
         if n is not None and (expected is None or int(n) in (expected, expected + 1)):
             groups.append((line, [text]))
             expected = int(n) + 1
