@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from duban import assess as A
 from duban.ledger.models import (
@@ -38,8 +38,9 @@ def snapshots(tasks: list[Task], *, as_of: date | None = None) -> dict[int, A.Ta
     ids = [t.pk for t in tasks]
     checkpoints = defaultdict(list)
     on_milestone = defaultdict(list)
+    # .order_by(): no default ordering, whose joins up to the plan and sort cost more than the rows
     for ind_id, ms_id, due, value in (Checkpoint.objects.filter(indicator__task_id__in=ids, milestone__due__isnull=False)
-                                      .values_list("indicator_id", "milestone_id", "milestone__due", "value")):
+                                      .order_by().values_list("indicator_id", "milestone_id", "milestone__due", "value")):
         checkpoints[ind_id].append(A.Checkpoint(due, value))
         on_milestone[ms_id].append(str(ind_id))
     observations = defaultdict(list)
@@ -85,7 +86,8 @@ def assess_tasks(tasks: list[Task], as_of: date, policy: A.Policy = A.POLICY) ->
 
 def assess_plan(plan_id: int, as_of: date, policy: A.Policy = A.POLICY, *, record: bool = True
                 ) -> dict[int, A.TaskAssessment]:
-    tasks = list(Task.objects.filter(plan_id=plan_id).select_related("plan").order_by("order"))
+    tasks = list(Task.objects.filter(plan_id=plan_id).select_related("plan").only("pk", "number", "plan__year")
+                 .order_by("order"))
     results = assess_tasks(tasks, as_of, policy)
     if record:
         record_status_changes(results, as_of)
@@ -96,7 +98,8 @@ def assess_plans(plan_ids: list[int], as_of: date, policy: A.Policy = A.POLICY, 
     """Assess many plans (the whole ledger) in batches of plans; returns the number of tasks judged."""
     judged = 0
     for i in range(0, len(plan_ids), batch):
-        tasks = list(Task.objects.filter(plan_id__in=plan_ids[i:i + batch]).select_related("plan"))
+        tasks = list(Task.objects.filter(plan_id__in=plan_ids[i:i + batch]).select_related("plan")
+                     .only("pk", "number", "plan__year").order_by())
         results = assess_tasks(tasks, as_of, policy)
         record_status_changes(results, as_of)
         judged += len(results)
@@ -109,8 +112,12 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
     differs from its last record. Returns how many were stored."""
     task_ids = list(results)
     last: dict[tuple[int, int | None], tuple[date, str]] = {}
-    for row in (StatusChange.objects.filter(task_id__in=task_ids, as_of__lte=as_of)
-                .order_by("as_of", "id").values("task_id", "indicator_id", "as_of", "status")):
+    history = StatusChange.objects.filter(task_id__in=task_ids, as_of__lte=as_of)
+    if connection.vendor == "postgresql":  # only the last row of each (task, indicator), not the whole history
+        history = history.order_by("task_id", "indicator_id", "-as_of", "-id").distinct("task_id", "indicator_id")
+    else:
+        history = history.order_by("as_of", "id")
+    for row in history.values("task_id", "indicator_id", "as_of", "status"):
         last[(row["task_id"], row["indicator_id"])] = (row["as_of"], row["status"])
 
     def changed(key, a_as_of, status) -> bool:
@@ -140,8 +147,6 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
 def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
     """Tasks keep their latest assessment; an assessment of an earlier date does not overwrite a
     later one, and a task whose stored assessment is the same is not written again."""
-    from django.db import connection
-
     current = Task.objects.filter(pk__in=list(results)).values_list(
         "pk", "status", "status_color", "status_reason", "assessed_on")
     rows = []
@@ -152,7 +157,9 @@ def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
         new = (a.status.value, a.color.value, a.reason, a.as_of)
         if new != (status, color, reason, assessed_on):
             rows.append((*new, pk))
-    if rows:  # executemany of one small UPDATE: far cheaper than bulk_update's CASE per column
+    # Only the tasks whose stored assessment changed. executemany of one small UPDATE: far cheaper than
+    # bulk_update's CASE per column (a first assessment of a 150-task plan on PostgreSQL: 0.11 s against 0.24 s).
+    if rows:
         table = connection.ops.quote_name(Task._meta.db_table)
         with connection.cursor() as cur:
             cur.executemany(f"UPDATE {table} SET status = %s, status_color = %s, status_reason = %s, "
@@ -162,5 +169,6 @@ def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
 
 def reassess(task_ids: list[int], as_of: date, policy: A.Policy = A.POLICY) -> None:
     """After a write that changes what a task is judged on (a report approved, a plan updated)."""
-    tasks = list(Task.objects.filter(pk__in=task_ids).select_related("plan"))
+    tasks = list(Task.objects.filter(pk__in=task_ids).select_related("plan").only("pk", "number", "plan__year")
+                 .order_by())
     record_status_changes(assess_tasks(tasks, as_of, policy), as_of)
