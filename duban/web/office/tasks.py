@@ -165,7 +165,8 @@ def task_detail(request, pk: int):
     if not can_view_task(request.user, task):
         raise PermissionDenied
     as_of = Q.parse_date(request.GET.get("as_of")) or today()
-    assessment = assess_tasks([task], as_of)[task.pk]
+    assessment = assess_tasks([task], as_of)[task.pk]  # the indicators' detail, judged by the one function
+    status, color, reason = Q.stored_judgement(task, as_of)  # the task's status, as every other page reads it
     milestones = list(task.milestones.order_by("due", "order"))
     indicators = list(task.indicators.order_by("order", "pk").prefetch_related(
         Prefetch("checkpoints", queryset=Checkpoint.objects.select_related("milestone").order_by("milestone__due"))))
@@ -189,7 +190,7 @@ def task_detail(request, pk: int):
         "audit": AuditEntry.objects.filter(task=task).order_by("-at", "-id")[:200],
         "can_comment": can_comment(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
         else [(Comment.Kind.COMMENT.value, Comment.Kind.COMMENT.label)], "max_length": MAX_LENGTH,
-        "status_color": Q.color_of(task.status_color),
+        "status": status or Q.UNASSESSED, "status_color": Q.color_of(color), "status_reason": reason,
     })
 
 
