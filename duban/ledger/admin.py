@@ -91,16 +91,3 @@ class FindingAdmin(ReadOnlyAdmin):
 class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["task", "indicator", "as_of", "status", "color"]
     list_filter = ["status", "color"]
-
-
-@admin.register(m.AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
-    readonly_fields = [f.name for f in m.AuditEntry._meta.fields]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the audit trail is append-only
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from duban.errors import DubanError
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.ledger.units import get_unit
 from duban.people.models import LoginFailure, Profile, Role
 from duban.people.roles import can_manage, require, role_of, unit_of

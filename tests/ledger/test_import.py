@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import (AuditEntry, Finding, Indicator, Milestone, Observation, Plan, ProgressReport,
-                                 SourceDocument, Task, Unit)
+from duban.ledger.models import (Finding, Indicator, Milestone, Observation, Plan, ProgressReport, SourceDocument,
+                               Task, Unit)
 from duban.ledger.units import find_unit
 from tests.conftest import seed
 

@@ -43,7 +43,7 @@ def test_dump_wipe_load_brings_back_every_field_of_every_row(tmp_path, name):
     build_small_ledger()
     before = snapshot()
     counts = transfer().dump(tmp_path / name)
-    assert counts["ledger.observation"] == 2 and counts["auth.user"] == 1 and counts["ledger.auditentry"] == 2
+    assert counts["ledger.observation"] == 2 and counts["auth.user"] == 1 and counts["core.auditentry"] == 2
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left beside it
 
     raw = (tmp_path / name).read_bytes()

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from duban import assess as A
 from duban.assess_format import fmt_number
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
-from duban.ledger.models import (AuditEntry, Checkpoint, Comment, Observation, Plan, Responsibility, Section, Task,
-                                 Unit)
+from duban.ledger.models import Checkpoint, Comment, Observation, Plan, Responsibility, Section, Task, Unit
 from duban.people.models import Role
 from duban.people.roles import can_comment, can_view_task, role_of, sees_everything, unit_of, visible_tasks
 from duban.web import charts
