@@ -115,6 +115,8 @@ def build_synthetic_ledger(plans: int = 300, tasks: int = 150, indicators: int =
 
 def _plan_rows(m, buffers, ids, rng, units, p, tasks, indicators, reports, year, city) -> None:
     """All the rows of one plan, appended to the per-model buffers (field attname → value)."""
+    from duban.ledger.models.plans import task_sort_key
+
     genres = list(m.Plan.Genre.values)
     genre = genres[p % len(genres)]
     stamp = dt.datetime(year, 1, 15 + p % 10, 1, 0, tzinfo=dt.timezone.utc)
@@ -129,6 +131,7 @@ def _plan_rows(m, buffers, ids, rng, units, p, tasks, indicators, reports, year,
         metrics = rng.sample(COUNTS, min(indicators, len(COUNTS)))
         buffers[m.Task].append(dict(
             id=task_id, plan_id=plan_id, section_id=None, number=str(t + 1), order=t,
+            sort_key=task_sort_key(year, genre, plan_id, t),
             title=f"{domain}领域重点任务{t + 1}", domain=domain, carried_over=rng.random() < 0.1, where=f"第{t + 2}行",
             content=f"围绕{domain},{'、'.join(x[0] for x in metrics)}等{len(metrics)}项指标年底前全部完成。"))
         lead, *co = rng.sample(units, 3)
@@ -267,8 +270,12 @@ class _Writer:
 
     @staticmethod
     def columns(model) -> list[tuple[str, object]]:
-        """(attname, default) of each column: fields the rows don't name get their model default."""
-        return [(f.attname, f.get_default()) for f in model._meta.concrete_fields]
+        """(attname, default) of each column: fields the rows don't name get their model default (a
+        JSON field's as its JSON text, which COPY and sqlite3 both take)."""
+        import json
+
+        return [(f.attname, json.dumps(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default())
+                for f in model._meta.concrete_fields]
 
     def session(self):
         from contextlib import nullcontext

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from duban.assess_format import (
+    decimals,
     done_phrase,
     due_soon_phrase,
     fmt_date,
@@ -332,8 +333,11 @@ def _grade(ratio: float | None, value: float, goal: float, lower: bool, policy: 
 def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
                      policy: Policy = POLICY) -> IndicatorAssessment:
     planned = planned_by(indicator, as_of, start, end)
-    if indicator.accumulates:  # 应达9处, not 9.15处: a count of things is planned in whole things
-        planned = to_precision(planned, indicator.unit)
+    # 应达9处, not 9.15处; 377台, not 377.02台: computed values to the precision of the indicator's own figures
+    places = decimals(indicator.target, *(o.value for o in indicator.observations),
+                      *(c.value for c in indicator.checkpoints))
+    if indicator.accumulates:
+        planned = to_precision(planned, indicator.unit, places)
     found = actual(indicator, as_of)
     owed = False
     if found is None:
@@ -343,7 +347,7 @@ def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
     return IndicatorAssessment(
         indicator.key, indicator.metric, indicator.unit, indicator.target, planned,
         None if found is None else found.value, ratio, status, reason,
-        to_precision(forecast(indicator, start, end, as_of), indicator.unit), None if found is None else found.as_of,
+        to_precision(forecast(indicator, start, end, as_of), indicator.unit, places), None if found is None else found.as_of,
         reported=found is not None, owed=owed)
 
 

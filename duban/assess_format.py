@@ -26,11 +26,25 @@ def counted(unit: str) -> bool:
     return bool(unit) and not _CONTINUOUS.search(unit)
 
 
-def to_precision(x: float | None, unit: str) -> float | None:
-    """A computed (planned, forecast) value to the unit's precision: whole things, else two decimals."""
+def decimals(*figures: float | None) -> int:
+    """How many decimals the given figures are printed with (at most two): 494.3 → 1, 450万 → 0."""
+    most = 0
+    for x in figures:
+        if x is None or not math.isfinite(x):
+            continue
+        text = f"{x:.6f}".rstrip("0").rstrip(".")
+        most = max(most, len(text.split(".")[1]) if "." in text else 0)
+    return min(most, 2)
+
+
+def to_precision(x: float | None, unit: str, places: int = 2) -> float | None:
+    """A computed (planned, forecast) value to the unit's precision: whole things; else the decimals
+    its indicator's own figures are printed with (`places`, see `decimals`), at most two."""
     if x is None or not math.isfinite(x):
         return x
-    return float(math.floor(x + 0.5)) if counted(unit) else round(x, 2)
+    if counted(unit) or places <= 0:
+        return float(math.floor(x + 0.5))
+    return round(x, min(places, 2))
 
 
 def plain(x: float, decimals: int = 2) -> str:

@@ -92,9 +92,14 @@ def _cmd_progress_add(args) -> int:
             raise DubanError(f"--value 应写作 指标=数值(如 城镇新增就业=15万),而不是“{item}”")
         values.append((metric, amount))
     task = get_task(get_plan(args.plan), args.task)
-    rep = record_progress(None, task, args.as_of, values, args.text or "", actor_name=args.actor, today=_today())
+    from duban.ledger.milestones import find_milestone
+
+    done = [find_milestone(task, ref) for ref in args.milestone_done or []]
+    rep = record_progress(None, task, args.as_of, values, args.text or "", actor_name=args.actor, today=_today(),
+                          milestones_done=done)
     print(f"已记录:《{task.plan}》第{task.number}项 截至{rep.as_of} "
-          + "、".join(f"{o.metric} {o.value:g}{o.unit}" for o in rep.observations.all()))
+          + "、".join(f"{o.metric} {o.value:g}{o.unit}" for o in rep.observations.all())
+          + "".join(f";时间节点“{m.text[:30]}”已完成" for m in task.milestones.filter(pk__in=[c.milestone for c in done])))
     return 0
 
 
@@ -288,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--as-of", type=_date, required=True, metavar="日期", help="截至日期 YYYY-MM-DD")
     add.add_argument("--value", action="append", metavar="指标=数值", help="如 城镇新增就业=15万 (可多次)")
     add.add_argument("--text", metavar="文字", help="进展情况文字")
+    add.add_argument("--milestone-done", action="append", metavar="节点",
+                     help="报告已完成的时间节点:其截止日期 YYYY-MM-DD 或 #编号,可加 @完成日期 (可多次)")
     add.add_argument("--actor", default="cli", metavar="操作人", help="记入审计的操作人")
     add.set_defaults(run=_cmd_progress_add)
 

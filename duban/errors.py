@@ -109,9 +109,26 @@ class BulkItemError(DubanError):
         self.index = index
 
 
+class LoginBusy(DubanError):
+    """Every place to compute a password hash is taken: the login waits no longer."""
+
+    code = "busy"
+
+    def __init__(self) -> None:
+        super().__init__("同时登录的人较多,请稍后再试")
+
+
+class LoginThrottled(RateLimited):
+    """Too many failed logins from one account or address: try again in `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"登录失败次数过多,请 {seconds} 秒后再试")
+        self.seconds = seconds
+
+
 # Codes used with DubanError(…, code=…) directly, beside the classes' own codes.
 CODES = {
     "error", "invalid", "forbidden", "not_found", "unauthorized", "conflict", "invalid_transition",
     "rate_limited", "invalid_token", "transfer", "unreadable_document", "unknown_unit", "unknown_status",
-    "invalid_policy", "exists", "too_large", "unavailable",
+    "invalid_policy", "exists", "too_large", "unavailable", "busy",
 }

@@ -5,7 +5,11 @@ DUBAN_DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/duban; default: SQLite 
 DUBAN_SECRET_KEY     required when DUBAN_DEBUG is off in production; a per-install key is made otherwise
 DUBAN_DEBUG          1 to show debug pages
 DUBAN_ALLOWED_HOSTS  comma-separated; default localhost names
+DUBAN_LOGIN_SLOTS    password hashes computed at once (default: the cores, at most 4)
 DUBAN_CITY           the city this installation serves (default 青岛市)
+DUBAN_CACHE_URL      e.g. redis://127.0.0.1:6379/0: the cache shared by several app servers; default:
+                     each process's own memory (one app server)
+DUBAN_CACHE_PREFIX   the cache keys' prefix (default duban): several installations on one Redis
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
 from __future__ import annotations
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "duban.bulletins",
 ]
 MIDDLEWARE = [
+    "duban.web.security.SecurityHeadersMiddleware",  # outermost: every response, static files included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # duban serves its own static files: intranets are offline
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,12 +104,28 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches() -> dict:
+    """Redis when DUBAN_CACHE_URL is set (what every app server of one installation shares: the
+    dashboard's counts, the ledger version), else the process's own memory (the embedded default)."""
+    url = _env("CACHE_URL")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": _env("CACHE_PREFIX", "duban"), "TIMEOUT": 15 * 60}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "duban"}}
+
+
+CACHES = _caches()
+# Sessions in the database: any app server answers any request of a signed-in user.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "duban.people.hashers.DubanArgon2PasswordHasher",  # OWASP's Argon2id cost, a few hashes at a time
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = ["duban.people.backends.ThrottledModelBackend"]  # throttled, no enumeration
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -127,6 +148,8 @@ LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch()
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

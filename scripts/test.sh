@@ -15,11 +15,20 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # a Chinese font, for the bulletin's PDF pages kept as pictures and the browser's screenshots
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; } || missing+=(fonts-noto-cjk)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)  # the two-app-server test's shared cache
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} for the tests (apt-get)"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \
     >/dev/null 2>&1 || echo "could not install ${missing[*]}: the tests that need them will be skipped"
 fi
+
+# Redis on 127.0.0.1:6379 for tests/web/test_two_servers.py: started when installed and not running.
+redis_answers() { command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }
+if ! redis_answers && command -v redis-server >/dev/null 2>&1; then
+  redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes >/dev/null 2>&1 || true
+  for _ in 1 2 3 4 5; do redis_answers && break; sleep 1; done
+fi
+redis_answers || echo "Redis does not answer on 127.0.0.1:6379: the two-app-server test is skipped"
 
 pg_answers() {
   if command -v pg_isready >/dev/null 2>&1; then

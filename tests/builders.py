@@ -1,8 +1,10 @@
 """Builders for ledger rows with readable defaults, so a test of a rule needs no seed file:
 
     plan = make_plan(year=2024)
-    task = make_task(plan, "3", lead="市卫生健康委", indicators=[("新增托位", 6000, "个")])
+    task = make_task(plan, "3", lead="市卫生健康委", indicators=[("新增托位", 6000, "个")],
+                     milestones=[(date(2024, 10, 31), "全面完成")])
     make_report(task, date(2024, 6, 30), {"新增托位": 3500})
+    office, edu = make_user("office"), make_user("edu", "reporter", unit="市教育局")
 
 Each builder writes through the ORM only what the rule under test needs; actions (`record_progress`,
 `submit_progress` …) are then called on them as on imported data.
@@ -60,11 +62,33 @@ def make_task(plan: Plan, number: str = "1", *, content: str = "", lead: str | l
 
 
 def make_report(task: Task, as_of: date, values: dict[str, float] | None = None, *, text: str = "",
-                state: str = ProgressReport.State.APPROVED) -> ProgressReport:
-    """A report with a value per indicator metric (stored as is: no validation, no reassessment)."""
-    report = ProgressReport.objects.create(task=task, as_of=as_of, text=text or "进展", state=state)
+                state: str = ProgressReport.State.APPROVED, milestones_done: list[Milestone] = ()) -> ProgressReport:
+    """A report with a value per indicator metric and the milestones it says are done (stored as is:
+    no validation, no reassessment)."""
+    report = ProgressReport.objects.create(task=task, as_of=as_of, text=text or "进展", state=state,
+                                           milestones_done=[{"id": m.pk, "done_on": as_of.isoformat(), "evidence": ""}
+                                                            for m in milestones_done])
     for order, (metric, value) in enumerate((values or {}).items()):
         ind = task.indicators.get(metric=metric)
         Observation.objects.create(report=report, indicator=ind, metric=metric, unit=ind.unit, value=value,
                                    percent=round(value / ind.target * 100, 1) if ind.target else None, order=order)
     return report
+
+
+PASSWORD = "duban-builder-password-1"
+
+
+def make_user(username: str, role: str = "office", *, unit: str | None = None):
+    """An account of a role (a reporter of `unit`), with a known password (`PASSWORD`). Tests that log
+    in many users set a quick hasher (settings.PASSWORD_HASHERS) to keep Argon2's cost out of them."""
+    from duban.people.services import add_user
+
+    if unit:
+        resolve_unit(unit)
+    return add_user(username, role, unit=unit, password=PASSWORD)[0]
+
+
+def make_plan_with(year: int = 2024, tasks: list[dict] = ()) -> tuple[Plan, list[Task]]:
+    """A plan and its tasks in one call: each dict gives `make_task`'s keywords (and `number`)."""
+    plan = make_plan(year=year)
+    return plan, [make_task(plan, str(spec.pop("number", i + 1)), **spec) for i, spec in enumerate(map(dict, tasks))]

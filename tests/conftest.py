@@ -1,24 +1,65 @@
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# The shared data (seeds, gold, corpus, the scorer) beside the checkout; DUBAN_SHARED names another place.
+SHARED = Path(os.environ.get("DUBAN_SHARED") or ROOT.parent / "shared")
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold"
+SHARED_FOLDERS = (SEEDS, GOLD, SHARED / "corpus", SHARED / "tools")
+# DUBAN_TESTS_WITHOUT_SHARED=1: run only the tests that need none of it (the others are deselected).
+WITHOUT_SHARED = os.environ.get("DUBAN_TESTS_WITHOUT_SHARED", "") == "1"
+SHARED_FIXTURES = {"seeds", "gold"}  # a test using one of these (directly or through others) needs the data
+
+
+def missing_shared() -> list[Path]:
+    return [p for p in SHARED_FOLDERS if not p.is_dir()]
+
+
+def _require_shared(config) -> None:
+    """A run without the shared data fails at once, naming what is missing, instead of skipping most of
+    the suite; DUBAN_TESTS_WITHOUT_SHARED=1 is the explicit way to run only the tests that need none."""
+    config.addinivalue_line("markers", "shared: the test reads ../shared (seeds, gold, corpus or the scorer)")
+    missing = missing_shared()
+    if missing and not WITHOUT_SHARED:
+        pytest.exit("the shared test data is missing: " + ", ".join(str(p) for p in missing)
+                    + f" (expected beside the checkout at {SHARED}, or where DUBAN_SHARED says). "
+                    "Put it there, or set DUBAN_TESTS_WITHOUT_SHARED=1 to run only the tests that do not need it.",
+                    returncode=4)
+
+
+def needs_shared(item) -> bool:
+    return item.get_closest_marker("shared") is not None or bool(SHARED_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    if not WITHOUT_SHARED:
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if needs_shared(item) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"DUBAN_TESTS_WITHOUT_SHARED=1: {len(dropped)} tests that need {SHARED} deselected, "
+                            f"{len(kept)} run")
 
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside the checkout")
+    if not SEEDS.is_dir():  # only reached when a test needing it was not deselected: a bug of the marking
+        pytest.fail(f"{SEEDS} is missing (the test needs ../shared; see DUBAN_TESTS_WITHOUT_SHARED in README)")
     return SEEDS
 
 
 @pytest.fixture(scope="session")
 def gold() -> Path:
     if not GOLD.is_dir():
-        pytest.skip("../shared/gold is not beside the checkout")
+        pytest.fail(f"{GOLD} is missing (the test needs ../shared; see DUBAN_TESTS_WITHOUT_SHARED in README)")
     return GOLD
 
 
@@ -38,7 +79,6 @@ def seed(seeds: Path, prefix: str) -> Path:
 #   unset                         → SQLite (in memory); an inherited DUBAN_DATABASE_URL is ignored
 # The data dir is always a fresh temporary one.
 # ---------------------------------------------------------------------------------------------
-import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
@@ -46,6 +86,8 @@ import tempfile  # noqa: E402
 
 def pytest_configure(config):
     import django.conf
+
+    _require_shared(config)
 
     if django.conf.settings.configured:  # DJANGO_SETTINGS_MODULE came from outside and was loaded already
         if "DUBAN_DATA_DIR" not in os.environ or (
@@ -63,6 +105,14 @@ def pytest_configure(config):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
     django.conf.settings.DATABASES  # noqa: B018 — load them now; pytest-django's own pytest_configure
     #                                  (trylast) then runs django.setup()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Django's cache outlives a test's transaction; the login throttle counts in it."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

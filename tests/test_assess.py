@@ -412,3 +412,18 @@ def test_a_closed_plan_has_no_due_soon_steps_and_a_step_due_at_the_end_is_late()
     assert open_plan.due_soon and open_plan.status is not Status.OVERDUE
     closed = assess(task(milestones=[year_end]), D(2023, 12, 31), closed=True)
     assert closed.due_soon == () and closed.status is Status.OVERDUE and "即将" not in closed.reason
+
+
+def test_computed_values_keep_the_precision_of_the_indicators_own_figures():
+    area = Indicator("a", "实施节能保暖工程", "平方米", 4500000, qualifier=">=",
+                     observations=(Observation(D(2024, 11, 30), 4575600),))
+    (ia,) = assess(task(area, year=2024), D(2024, 6, 30)).indicators
+    assert ia.planned == int(ia.planned) and ia.forecast is None  # no report by 6-30 yet
+    (ia,) = assess(task(area, year=2024), D(2024, 11, 30)).indicators
+    assert ia.forecast == int(ia.forecast) and ia.forecast > 4575600  # 500万平方米, not 5000281.44
+    road = Indicator("r", "建设养护农村路", "公里", 800, observations=(Observation(D(2022, 6, 30), 494.3),))
+    (ir,) = assess(task(road, year=2022), D(2022, 6, 30)).indicators
+    assert ir.forecast == round(ir.forecast, 1) and ir.planned == round(ir.planned, 1)
+    aed = Indicator("d", "增设自动体外除颤器", "台", 300, observations=(Observation(D(2024, 11, 30), 345),))
+    (id_,) = assess(task(aed, year=2024), D(2024, 11, 30)).indicators
+    assert id_.forecast == int(id_.forecast)  # 377台, not 377.02台

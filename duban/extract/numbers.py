@@ -166,6 +166,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
         found.append(q)
         skip_until = q.end
     _inherit_metrics(text, found, same_unit=not percents)
+    _respective_metrics(text, found)
     if percents:
         _attach_percents(text, found, shares)
     return found
@@ -176,6 +177,33 @@ def _measured_against(q: Quantity, base: str) -> bool:
     against a base of the same unit."""
     lx = lexicon()
     return bool(base) and any(lx.unit_name(u) == q.unit for u in lx.measure if u in base)
+
+
+_LIST_ITEMS = re.compile(r"((?:[^、,,;;。:()\d]{1,4}、)+)$")
+
+
+def _respective_metrics(text: str, found: list[Quantity]) -> None:
+    """`一、二、三级医疗机构报销比例分别达到80%、70%、60%`: each figure of a 分别 list is its own item's
+    (一级…, 二级…, 三级…), not three of the last item's name."""
+    n = 0
+    while n < len(found):
+        run = [found[n]]
+        while n + len(run) < len(found) and text[run[-1].end:found[n + len(run)].start].strip() == "、":
+            run.append(found[n + len(run)])
+        n += len(run)
+        first = run[0]
+        at = text.rfind(first.metric, max(0, first.start - 40), first.start) if first.metric else -1
+        if len(run) < 2 or at < 0 or "分别" not in text[at:first.start]:
+            continue
+        m = _LIST_ITEMS.search(text, max(0, at - 24), at)
+        items = m.group(1).split("、")[:-1] if m else []
+        if len(items) + 1 != len(run) or not all(items):
+            continue
+        suffix = first.metric[len(items[-1]):]
+        if not suffix:
+            continue
+        for q, name in zip(run, [item + suffix for item in items] + [first.metric]):
+            q.metric = name
 
 
 def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> None:
@@ -347,6 +375,38 @@ def _head_start(text: str, head_end: int, *, cross: bool) -> int:
     return i
 
 
+_NEXT_FIGURE = re.compile(rf"{_ARABIC}(?:万|亿)?[个所处条项家元台户人名座间场吨亩公平千米%]")
+_HEAD_FIGURE = re.compile(rf"{_ARABIC}(?:万亿|千万|百万|亿|万)?")
+_LIST_END = re.compile(r"(?:和|及|与|、|以及)+$")
+_RANGE_LOW = re.compile(rf"{_ARABIC}[{_RANGE_SEP}]$")
+
+
+def _own_head(text: str, i: int, head_end: int) -> str:
+    """The words before a figure that name it, not a neighbour: a quoted name closed in them is taken
+    whole (“全程网办、胶东通办”事项); a range's lower bound is dropped (示范区1—2处); after another
+    figure (保障14个国控和6个省控断面, 符合24条产业链的项目150个) only what follows it, and with a list
+    (建设10个A和36个B) or a from-value (标准由1000元提高至3000元) the words before the first figure."""
+    head = text[i:head_end]
+    if "”" in head and "“" not in head.split("”")[0]:
+        opening = text.rfind("“", max(0, i - 30), i)
+        if opening >= 0 and "”" not in text[opening:i]:
+            head = text[opening:head_end]
+    head = _RANGE_LOW.sub("", head)
+    figures = [m for m in _HEAD_FIGURE.finditer(head)
+               if _unit_at(head, m.end())[0] and not _LATIN_GLUE.match(head, m.end())]
+    if not figures:  # A和132个B: the words before 和 name A
+        return "" if re.search(r"(?:和|以及)$", head) and not _LIST_END.fullmatch(head) else head
+    unit, after = _unit_at(head, figures[-1].end())
+    rest = head[after:]
+    before = head[:figures[0].start()]
+    if not _METRIC_TAIL.sub("", rest):  # 由1000元提高至3000元: the name is before the from-value
+        return re.sub(r"[由从自]$", "", before)
+    if _LIST_END.search(rest):  # 建设10个A和36个B: B is named after its own figure; the verb is shared
+        cut = i > 0 and text[i - 1] not in _DELIMS and head == text[i:head_end]
+        return "" if cut else before  # a verb cut off by the length limit is no word
+    return rest
+
+
 def _metric(text: str, start: int, end: int) -> str:
     """The few printed words naming what is counted: the words before the number, joined by the
     noun after the measure word when the sentence names the thing there (开工建设10处城镇消防站)."""
@@ -359,11 +419,16 @@ def _metric(text: str, start: int, end: int) -> str:
     i = _head_start(text, head_end, cross=False)
     if not _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end])) and i > 0 and text[i - 1] == ")":
         i = _head_start(text, head_end, cross=True)  # 达标县(区)达到100%: the name goes on before the bracket
-    head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end]))
+    head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", _own_head(text, i, head_end)))
     j = end
-    while j < len(text) and text[j] not in _DELIMS and j - end < 14:
+    while j < len(text) and j - end < 14:
+        if text[j] == "(" and 0 < text.find(")", j, j + 6):  # 区(市)级示范片区: a short bracket inside the name
+            j = text.find(")", j, j + 6) + 1
+            continue
+        if text[j] in _DELIMS or _NEXT_FIGURE.match(text, j):  # …和6个省控: the next figure names its own
+            break
         j += 1
-    tail = text[end:j]
+    tail = _METRIC_TAIL.sub("", _LIST_END.sub("", text[end:j]))
     if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
         tail = tail[1:]
     tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail

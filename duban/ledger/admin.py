@@ -91,3 +91,11 @@ class FindingAdmin(ReadOnlyAdmin):
 class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["task", "indicator", "as_of", "status", "color"]
     list_filter = ["status", "color"]
+
+
+@admin.register(m.PendingValue)
+class PendingValueAdmin(ReadOnlyAdmin):
+    """Looked up here; decided in the review page (进展审核), through the audited actions."""
+    list_display = ["__str__", "task", "reason", "state", "decided_on"]
+    list_filter = ["state", "reason"]
+    search_fields = ["metric", "sentence"]

@@ -13,11 +13,11 @@ from datetime import date
 
 from django.db import transaction
 
+from duban.core.audit import record
+from duban.core.inputs import parse_amount
 from duban.errors import InvalidInput
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.models import Indicator, Milestone, Responsibility, Section, Task
-from duban.ledger.services import parse_amount
 from duban.ledger.units import find_unit
 from duban.ledger.version import bump_ledger_version
 from duban.people.roles import can_manage, require
@@ -228,7 +228,11 @@ def correct_milestone(actor, milestone: Milestone, *, due: str, text: str, check
 
 
 def _checkpoints_of(m: Milestone) -> dict:
-    return {str(c.indicator_id): c.value for c in m.checkpoints.all()}
+    """{indicator: value} as the history shows it: the indicator's name (with its unit), and its id
+    only when two indicators of the task print the same."""
+    rows = list(m.checkpoints.select_related("indicator").order_by("indicator__order", "indicator_id"))
+    names = [c.indicator.metric + (f"({c.indicator.unit})" if c.indicator.unit else "") for c in rows]
+    return {(n if names.count(n) == 1 else f"{n}#{c.indicator_id}"): c.value for n, c in zip(names, rows)}
 
 
 def _set_checkpoints(m: Milestone, wanted: dict) -> None:
@@ -253,22 +257,10 @@ def _set_checkpoints(m: Milestone, wanted: dict) -> None:
 def complete_milestone(actor, milestone: Milestone, *, done_on: date, evidence: str, today: date) -> Milestone:
     """The office marks a milestone done on a date, with the evidence it rests on (a report, a
     document, an inspection); the task is reassessed and leaves 逾期 when this was its late step."""
+    from duban.ledger.milestones import mark_done
+
     _office(actor)
-    evidence = (evidence or "").strip()
-    if not evidence:
-        raise InvalidInput("请写明完成依据(如验收文件、进展报告、现场核查)")
-    if done_on > today:
-        raise InvalidInput("完成日期不能晚于今天")
-    with transaction.atomic():
-        m = Milestone.objects.select_for_update().select_related("task__plan").get(pk=milestone.pk)
-        if done_on.year < m.task.plan.year:
-            raise InvalidInput(f"完成日期 {done_on} 早于计划年度")
-        before = {"done_on": m.done_on, "done_evidence": m.done_evidence}
-        m.done_on, m.done_evidence = done_on, evidence[:2000]
-        m.save(update_fields=["done_on", "done_evidence"])
-        _done(actor, m.task, "milestone.done", m, before, {"done_on": done_on, "done_evidence": m.done_evidence},
-              f"时间节点“{m.text[:30]}”标记为已完成({done_on}):{evidence[:60]}", today)
-    return m
+    return mark_done(actor, milestone, done_on=done_on, evidence=evidence, today=today)
 
 
 def reopen_milestone(actor, milestone: Milestone, *, reason: str, today: date) -> Milestone:
@@ -284,3 +276,140 @@ def reopen_milestone(actor, milestone: Milestone, *, reason: str, today: date) -
         _done(actor, m.task, "milestone.reopen", m, before, {"done_on": None, "reason": reason},
               f"时间节点“{m.text[:30]}”撤销完成:{reason[:60]}", today)
     return m
+
+
+def remove_indicator(actor, indicator: Indicator, *, today: date) -> None:
+    """An indicator that is no indicator at all, removed. One with reported values is kept (its
+    history would lose them): it can be set 不纳入评价 instead. A document's indicator stays removed
+    in every new version of the document (the task remembers its name and unit)."""
+    _office(actor)
+    with transaction.atomic():
+        ind = Indicator.objects.select_for_update().select_related("task").get(pk=indicator.pk)
+        if ind.observations.exists():
+            raise InvalidInput(f"指标“{ind.metric}”已有填报数值,不能删除;如不需跟踪,请取消“纳入评价”")
+        task = Task.everything.select_for_update().get(pk=ind.task_id)
+        before = _describe_indicator(ind)
+        if "added" not in (ind.corrected or {}):
+            said = {"metric": _said_of(ind, "metric"), "unit": _said_of(ind, "unit")}
+            removed = list((task.corrected or {}).get("removed_indicators", {}).get("value") or [])
+            if said not in removed:
+                removed.append(said)
+            task.corrected = dict(task.corrected or {}) | {"removed_indicators": {"value": removed, "document": None}}
+            task.save(update_fields=["corrected"])
+        ind.delete()
+        _done(actor, task, "indicator.remove", task, before, {}, f"删除指标“{before['metric']}”", today)
+
+
+def _said_of(obj, field: str):
+    lock_ = (obj.corrected or {}).get(field)
+    return lock_["document"] if lock_ else getattr(obj, field)
+
+
+# ---------------------------------------------------------------- a new version against a correction
+
+FIELD_LABELS = {"content": "内容", "section": "所属部分", "domain": "领域", "units": "责任单位",
+                "metric": "指标名称", "target": "目标值", "unit": "计量单位", "qualifier": "限定",
+                "due": "节点日期", "text": "节点内容"}
+
+
+def _rows_of(task: Task) -> list:
+    return [task, *Indicator.objects.filter(task=task).order_by("order", "pk"),
+            *Milestone.objects.filter(task=task).order_by("due", "order")]
+
+
+def disputes(task: Task, rows: list | None = None) -> list[dict]:
+    """Where a new version of the document says something else than the office's correction (or an
+    approved change): {obj, kind, field, label, value, document}, for the office to decide. `rows`:
+    the task, its indicators and milestones when the caller has read them."""
+    out = []
+    for obj in rows if rows is not None else _rows_of(task):
+        for field, lock_ in (obj.corrected or {}).items():
+            if isinstance(lock_, dict) and lock_.get("disputed"):
+                kind = {Task: "task", Indicator: "indicator", Milestone: "milestone"}[type(obj)]
+                where = {"task": "", "indicator": f"指标“{getattr(obj, 'metric', '')}”",
+                         "milestone": f"{getattr(obj, 'due', '') or '未定'}节点"}[kind]
+                out.append({"obj": obj, "kind": kind, "field": field, "where": where,
+                            "label": FIELD_LABELS.get(field, field), "value": lock_.get("value"),
+                            "document": lock_.get("document")})
+    return out
+
+
+def _disputed(obj, field: str) -> dict:
+    lock_ = (obj.corrected or {}).get(field)
+    if not (isinstance(lock_, dict) and lock_.get("disputed")):
+        raise InvalidInput("该项已处理,或新版本文件与更正并无分歧")
+    return lock_
+
+
+def decide_dispute(actor, obj, field: str, *, take_document: bool, today: date):
+    """The office keeps its correction (the dispute is closed, the correction stays locked) or takes
+    what the new version of the document says (the field gets it and follows the document again)."""
+    _office(actor)
+    model = type(obj)
+    with transaction.atomic():
+        obj = model._base_manager.select_for_update().get(pk=obj.pk)
+        task = obj if isinstance(obj, Task) else Task.everything.get(pk=obj.task_id)
+        lock_ = _disputed(obj, field)
+        corrected = dict(obj.corrected)
+        if not take_document:
+            corrected[field] = {"value": lock_["value"], "document": lock_["document"]}
+            obj.corrected = corrected
+            obj.save(update_fields=["corrected"])
+            record(actor, "", "correction.keep", obj, task=task, before={field: lock_["document"]},
+                   after={field: lock_["value"]},
+                   summary=f"第{task.number}项 保留更正的{FIELD_LABELS.get(field, field)}(新版本文件为"
+                           f"“{_shown(lock_['document'])}”)")
+        else:
+            del corrected[field]
+            obj.corrected = corrected
+            before = _apply_document(obj, field, lock_["document"])
+            record(actor, "", "correction.take", obj, task=task, before={field: before},
+                   after={field: lock_["document"]},
+                   summary=f"第{task.number}项 {FIELD_LABELS.get(field, field)}采用新版本文件:"
+                           f"“{_shown(before)}”→“{_shown(lock_['document'])}”")
+            reassess([task.pk], today)
+            bump_ledger_version()
+        if not disputes(task):
+            task.findings.filter(code="correction_disagrees", resolved=False).update(resolved=True)
+    return obj
+
+
+def _apply_document(obj, field: str, said):
+    """Set `field` of `obj` to what the document says; returns what it was."""
+    if isinstance(obj, Task) and field == "units":
+        from duban.ledger.units import resolve_unit
+
+        current = list(obj.responsibilities.select_related("unit").order_by("role", "order"))
+        before = {"lead": [r.unit.name for r in current if r.role == Responsibility.Role.LEAD],
+                  "co": [r.unit.name for r in current if r.role == Responsibility.Role.CO]}
+        obj.responsibilities.all().delete()
+        seen: set[int] = set()
+        for role, names in ((Responsibility.Role.LEAD, said.get("lead") or []),
+                            (Responsibility.Role.CO, said.get("co") or [])):
+            for i, name in enumerate(names):
+                unit = resolve_unit(name)
+                if unit.pk not in seen:
+                    seen.add(unit.pk)
+                    Responsibility.objects.create(task=obj, unit=unit, role=role, order=i)
+        obj.save(update_fields=["corrected"])
+        return before
+    if isinstance(obj, Task) and field == "section":
+        before = obj.section.title if obj.section else ""
+        obj.section = (Section.objects.get_or_create(plan=obj.plan, title=said,
+                                                     defaults={"order": obj.plan.sections.count()})[0]
+                       if said else None)
+        obj.save()
+        return before
+    before = getattr(obj, field)
+    value = date.fromisoformat(said) if field == "due" and said else said
+    setattr(obj, field, value)
+    if isinstance(obj, Indicator):
+        obj.higher_is_better = obj.qualifier != "<="
+    obj.save()
+    return before
+
+
+def _shown(value) -> str:
+    from duban.ledger.sync import _shown as shown
+
+    return shown(value)

@@ -17,16 +17,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from duban.core.audit import record
 from duban.errors import UnreadableDocument
 from duban.extract.pipeline import extract_document
 from duban.extract.readers import MAX_BYTES, read_bytes
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.genre import city_of, genre_of
-from duban.ledger.matching import Candidate, best_indicator, best_task
+from duban.ledger.matching import Candidate, Reported, best_task, place_values
 from duban.ledger.models import (
     Finding,
     Observation,
+    PendingValue,
     Plan,
     ProgressReport,
     SourceDocument,
@@ -47,16 +48,19 @@ class ImportSummary:
     indicators: int = 0
     milestones: int = 0
     progress_values: int = 0
+    pending: int = 0  # progress values no single indicator takes: 待核实 in the review queue
     findings: int = 0
     changes: list[str] = field(default_factory=list)
+    corrected: int = 0  # tasks the office corrected in the preview
 
     def line(self) -> str:
         verb = {"created": "新建计划", "updated": "更新计划", "unchanged": "已导入过,未改变",
                 "progress": "导入进展"}[self.outcome]
         if self.outcome == "unchanged":
-            return f"{self.source}: {verb}"
+            return f"{self.source}: {verb}" + (f",更正{self.corrected}项任务" if self.corrected else "")
         return (f"{self.source}: {verb}《{self.plan}》 {self.tasks}项任务, {self.units}个单位, {self.indicators}个指标, "
-                f"{self.milestones}个时间节点, {self.progress_values}个进展数值, {self.findings}条待核实")
+                f"{self.milestones}个时间节点, {self.progress_values}个进展数值"
+                + (f"(其中{self.pending}个待核实)" if self.pending else "") + f", {self.findings}条待核实")
 
 
 def import_file(path: str | Path, *, actor=None, actor_name: str = "cli", year: int | None = None,
@@ -103,6 +107,7 @@ def store_extraction(extraction: dict, *, data: bytes, fmt: str, actor=None, act
             summary.progress_values = sum(_store_report(task, entry, src)
                                           for number, task in tasks_by_number.items()
                                           for entry in _task_data(extraction, number).get("progress") or [])
+        summary.pending = PendingValue.objects.filter(report__source=src).count()
         _store_findings(extraction, src, summary, tasks_by_number)
         record(actor, actor_name, "import", src, after=_counts(summary), summary=summary.line())
         if summary.plan_id is not None:
@@ -131,7 +136,7 @@ def _task_data(extraction: dict, number: str) -> dict:
 
 def _counts(s: ImportSummary) -> dict:
     return {k: getattr(s, k) for k in ("outcome", "plan_id", "tasks", "units", "indicators", "milestones",
-                                       "progress_values", "findings")} | {"changes": s.changes}
+                                       "progress_values", "pending", "findings")} | {"changes": s.changes}
 
 
 def _store_plan(extraction: dict, src: SourceDocument, city: str, genre: str, today: date):
@@ -199,16 +204,21 @@ def _store_report(task: Task, entry: dict, src: SourceDocument) -> int:
     report = ProgressReport.objects.create(task=task, as_of=as_of, text=entry.get("text", ""), source=src,
                                            state=ProgressReport.State.APPROVED)
     candidates = [Candidate(i, i.metric, i.unit, i.target) for i in task.indicators.all()]
-    taken: set[int] = set()
-    for order, v in enumerate(entry.get("values") or []):
-        free = [c for c in candidates if c.key.pk not in taken]
-        indicator = best_indicator(v["metric"], v["unit"], free, value=v["value"], percent=v.get("percent"))
-        if indicator is not None:
-            taken.add(indicator.pk)
-        Observation.objects.create(report=report, indicator=indicator, metric=v["metric"], unit=v["unit"],
-                                   value=v["value"], qualifier=v.get("qualifier", "="),
-                                   percent=v.get("percent"), order=order)
-    return len(entry.get("values") or [])
+    values = entry.get("values") or []
+    placed = place_values(text, [Reported(v["metric"], v["value"], v["unit"], v.get("percent")) for v in values],
+                          candidates)
+    observations, pending = [], []
+    for order, (v, where) in enumerate(zip(values, placed)):
+        fields = {"report": report, "metric": v["metric"], "unit": v["unit"], "value": v["value"],
+                  "qualifier": v.get("qualifier", "="), "percent": v.get("percent"), "order": order}
+        if where.key is not None:
+            observations.append(Observation(indicator=where.key, **fields))
+        else:  # not an actual: the office assigns it or discards it (待核实)
+            pending.append(PendingValue(task=task, sentence=where.sentence or text[:500], reason=where.reason,
+                                        candidates=[c.pk for c in where.candidates], **fields))
+    Observation.objects.bulk_create(observations)
+    PendingValue.objects.bulk_create(pending)
+    return len(values)
 
 
 def _summary(src, outcome, plan, tasks, changes) -> ImportSummary:

@@ -36,7 +36,8 @@ def status_rows(*, as_of: date, year: int | None = None, plan=None, unit: str | 
             continue
         rows.append({
             "plan": str(t.plan), "plan_id": t.plan_id, "year": t.plan.year, "number": t.number,
-            "title": t.title or t.content[:40], "lead_units": leads.get(t.pk, []), "as_of": as_of.isoformat(),
+            "title": t.title or t.content[:40], "lead_units": leads.get(t.pk, []),
+            "as_of": a.as_of.isoformat(),  # the date judged: a past plan's year end
             "status": a.status.value, "status_code": a.status.code, "color": a.color.value, "reason": a.reason,
             "indicators": [{"metric": i.metric, "unit": i.unit, "target": i.target, "planned": _r(i.planned),
                             "actual": i.actual, "ratio": _r(i.ratio), "status": i.status.value,

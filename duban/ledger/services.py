@@ -74,9 +74,10 @@ def find_indicator(task: Task, metric: str, unit: str | None) -> Indicator:
 
 def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]], text: str = "", *,
                     actor_name: str = "cli", state: str = ProgressReport.State.APPROVED,
-                    today: date | None = None) -> ProgressReport:
+                    today: date | None = None, milestones_done=()) -> ProgressReport:
     """A progress report of `task` as of a date, with a value per named indicator; an approved one is
-    counted at once: the task is reassessed as of `today` (the report's date when not given).
+    counted at once: the task is reassessed as of `today` (the report's date when not given), and the
+    milestones it says are done (`milestones_done`: ids or `milestones.DoneClaim`s) are marked done.
 
     Refused, with nothing written: a date outside the plan year, an indicator the task does not
     have, a unit other than the indicator's, a negative or absurd value."""
@@ -84,21 +85,28 @@ def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]
         validate_progress,  # one validator for the CLI, the pages and the API
     )
 
-    rows = validate_progress(task, as_of, values, text)
+    from duban.ledger.milestones import mark_reported, validate_claims
+
+    claims = validate_claims(task, as_of, milestones_done)
+    rows = validate_progress(task, as_of, values, text, milestones=bool(claims))
     with transaction.atomic():
         report = ProgressReport.objects.create(task=task, as_of=as_of, text=text, state=state,
-                                               submitted_by=actor if getattr(actor, "pk", None) else None)
+                                               submitted_by=actor if getattr(actor, "pk", None) else None,
+                                               milestones_done=claims)
         for order, (indicator, value) in enumerate(rows):
             Observation.objects.create(report=report, indicator=indicator, metric=indicator.metric,
                                        unit=indicator.unit, value=value,
                                        percent=round(value / indicator.target * 100, 1) if indicator.target else None,
                                        order=order)
         record(actor, actor_name, "progress.add", report, task=task,
-               after={"as_of": as_of, "text": text, "values": {i.metric: v for i, v in rows}, "state": state},
-               summary=f"第{task.number}项 截至{as_of} 进展:" + "、".join(f"{i.metric}{v:g}{i.unit}" for i, v in rows))
+               after={"as_of": as_of, "text": text, "values": {i.metric: v for i, v in rows}, "state": state,
+                      "milestones_done": claims},
+               summary=f"第{task.number}项 截至{as_of} 进展:" + "、".join(f"{i.metric}{v:g}{i.unit}" for i, v in rows)
+               + (f";报告完成时间节点{len(claims)}个" if claims else ""))
         if state == ProgressReport.State.APPROVED:
             from duban.ledger.assessment import reassess
 
+            mark_reported(actor, report, today=today or as_of, actor_name=actor_name)
             reassess([task.pk], today or as_of)
         bump_ledger_version()
     return report

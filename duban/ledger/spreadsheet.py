@@ -24,9 +24,10 @@ from duban.assess_format import fmt_number, plain
 from duban.extract.dates import month_end
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
-from duban.ledger.models import Indicator, Observation, Plan, ProgressReport, Responsibility, Task, Unit
 from duban.core.inputs import parse_amount
 from duban.errors import InvalidInput, TemplateProblems
+from duban.ledger.milestones import DoneClaim
+from duban.ledger.models import Indicator, Milestone, Observation, Plan, ProgressReport, Responsibility, Task, Unit
 from duban.ledger.services import ABSURD_FACTOR
 
 _THIN = Side(style="thin", color="808080")
@@ -180,6 +181,10 @@ NO_INDICATOR = "(无量化指标)"
 TEMPLATE_HEADERS = ["序号", "任务内容", "本单位", "指标", "计量单位", "年度目标", "上次审核值", "上次截至日期",
                     "截至日期", "本期完成值", "进展情况", ID_HEADER]
 FILL_COLUMNS = ("截至日期", "本期完成值", "进展情况")
+STEP_ID = "节点"  # the hidden id of a milestone's row: 节点<id>
+STEP_PREFIX = "时间节点:"
+STEP_HINT = "完成的填“已完成”或完成日期"
+STEP_DONE_WORDS = ("已完成", "完成", "是", "√")
 
 
 def progress_template_xlsx(unit: Unit, plan: Plan, stream, *, as_of: dt.date) -> None:
@@ -187,6 +192,10 @@ def progress_template_xlsx(unit: Unit, plan: Plan, stream, *, as_of: dt.date) ->
     without indicators gets one row for text), with the last approved value as of `as_of`."""
     roles = dict(Responsibility.objects.filter(unit=unit, task__plan=plan).values_list("task_id", "role"))
     tasks = list(Task.objects.filter(pk__in=list(roles)).order_by("order", "pk").prefetch_related("indicators"))
+    open_steps = defaultdict(list)  # each task's milestones not done yet: a row each, to say 已完成
+    for m in (Milestone.objects.filter(task_id__in=list(roles), done_on__isnull=True, due__isnull=False)
+              .order_by("due", "order")):
+        open_steps[m.task_id].append(m)
     last = _last_values([t.pk for t in tasks], as_of)
     wb = Workbook()
     ws = wb.active
@@ -194,7 +203,8 @@ def progress_template_xlsx(unit: Unit, plan: Plan, stream, *, as_of: dt.date) ->
     width = len(TEMPLATE_HEADERS)
     _merged_row(ws, 1, f"{plan}进展填报表({unit.name})", width, Font(name="黑体", size=14, bold=True), height=28)
     _merged_row(ws, 2, f"请只填写黄色的三列:截至日期(如 {plan.year}-11-30,须在{plan.year}年内)、本期完成值(数字,"
-                       f"可带万/亿和计量单位,如 15万人)、进展情况。其他列请勿修改;不报送的行留空即可。",
+                       f"可带万/亿和计量单位,如 15万人)、进展情况。时间节点行:完成的在本期完成值填“已完成”或完成日期,"
+                       f"进展情况填完成依据。其他列请勿修改;不报送的行留空即可。",
                 width, BODY_FONT, height=36, align=WRAP)
     ws.append(TEMPLATE_HEADERS)
     for cell in ws[3]:
@@ -212,6 +222,14 @@ def progress_template_xlsx(unit: Unit, plan: Plan, stream, *, as_of: dt.date) ->
                 if TEMPLATE_HEADERS[i] in FILL_COLUMNS:
                     cell.fill = FILL_IN
             ws.cell(ws.max_row, TEMPLATE_HEADERS.index("上次截至日期") + 1).number_format = "yyyy-mm-dd"
+            ws.cell(ws.max_row, TEMPLATE_HEADERS.index("截至日期") + 1).number_format = "yyyy-mm-dd"
+        for m in open_steps[t.pk]:
+            ws.append([t.number, t.content, role, f"{STEP_PREFIX}{m.due:%Y-%m-%d} {m.text}", "", STEP_HINT, None, None,
+                       None, None, None, f"{STEP_ID}{m.pk}"])
+            for i, cell in enumerate(ws[ws.max_row]):
+                cell.font, cell.border, cell.alignment = BODY_FONT, BOX, WRAP
+                if TEMPLATE_HEADERS[i] in FILL_COLUMNS:
+                    cell.fill = FILL_IN
             ws.cell(ws.max_row, TEMPLATE_HEADERS.index("截至日期") + 1).number_format = "yyyy-mm-dd"
     for i, w in enumerate((6, 50, 8, 24, 10, 14, 12, 12, 12, 14, 50, 10), 1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -247,6 +265,7 @@ class ParsedRow:
     value: float | None
     amount_text: str  # as typed: 15万人 (what `record_progress` takes)
     text: str
+    step: DoneClaim | None = None  # a milestone's row: the unit says it is done
 
 
 @dataclass
@@ -258,6 +277,7 @@ class TemplateReport:
     text: str
     values: list[tuple[Indicator, float]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    steps: list[DoneClaim] = field(default_factory=list)  # the milestones it says are done
 
 
 def read_progress_template(unit: Unit, plan: Plan, stream) -> list[ParsedRow]:
@@ -282,6 +302,17 @@ def read_progress_template(unit: Unit, plan: Plan, stream) -> list[ParsedRow]:
             row_problems.append(f"本单位不负责第{number}项任务" if number in all_numbers
                                 else f"计划《{plan}》没有第{number or '?'}项任务")
             problems += [(r, m) for m in row_problems]
+            continue
+        if _str(get(ID_HEADER)).startswith(STEP_ID):
+            step, found = _step(task, _str(get(ID_HEADER)), when_raw, value_raw, text, plan.year)
+            if found:
+                problems.append((r, found))
+            elif step is not None:
+                key = (task.pk, f"step{step[0].milestone}", step[1])
+                if key in seen:
+                    problems.append((r, f"与第{seen[key]}行重复(同一时间节点、同一截至日期)"))
+                seen.setdefault(key, r)
+                out.append(ParsedRow(r, task, None, step[1], None, "", "", step=step[0]))
             continue
         indicator, found = _indicator(task, get(ID_HEADER), _str(get("指标")))
         if found:
@@ -318,8 +349,33 @@ def group_rows(rows: list[ParsedRow]) -> list[TemplateReport]:
             rep.text = f"{rep.text}\n{p.text}".strip()
         if p.indicator is not None and p.value is not None:
             rep.values.append((p.indicator, p.value))
+        if p.step is not None:
+            rep.steps.append(p.step)
         rep.rows.append(p.row)
     return list(reports.values())
+
+
+def _step(task: Task, raw_id: str, when_raw, value_raw, text: str, year: int
+          ) -> tuple[tuple[DoneClaim, dt.date] | None, str | None]:
+    """A milestone's row: (the claim, the report's date), or a problem. 本期完成值 says 已完成 or gives the
+    completion date; 进展情况 is the evidence."""
+    pk = raw_id[len(STEP_ID):]
+    m = task.milestones.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if m is None:
+        return None, f"第{task.number}项任务没有这个时间节点,请勿修改节点编号列"
+    as_of, found = _parse_date(when_raw, year)
+    if found:
+        return None, found
+    if _blank(value_raw):
+        return None, f"时间节点“{m.text[:20]}”:完成的请在本期完成值填“已完成”或完成日期"
+    done_on = None
+    if not (isinstance(value_raw, str) and value_raw.strip() in STEP_DONE_WORDS):
+        done_on, found = _parse_date(value_raw, year)
+        if found:
+            return None, f"时间节点“{m.text[:20]}”的本期完成值应为“已完成”或完成日期,不是“{_str(value_raw)}”"
+        if done_on > as_of:
+            return None, f"时间节点“{m.text[:20]}”的完成日期 {done_on} 晚于截至日期 {as_of}"
+    return (DoneClaim(m.pk, done_on, text), as_of), None
 
 
 def _template_sheet(stream):

@@ -62,6 +62,8 @@ class TaskSync:
         self.changes: list[str] = []
         self.disagreements: list[tuple[Task, str]] = []  # (task, message): the document against a correction
         self.existing = {t.number: t for t in Task.everything.filter(plan=plan)}
+        for t in self.existing.values():
+            t.plan = plan  # known: saving a task (its sort key) asks nothing more
         self.sections = {s.title: s for s in plan.sections.all()}
         self._units: dict[str, object] = {}  # names resolved in this import
         self._new: set[int] = set()  # tasks created now: nothing to compare with
@@ -115,7 +117,8 @@ class TaskSync:
         if said != lock.get("document") and said != lock.get("value"):
             self.disagreements.append((task, f"第{task.number}项 {label}:新版本文件为“{_shown(said)}”,"
                                              f"督查室更正为“{_shown(lock.get('value'))}”(保留更正,请确认)"))
-            obj.corrected = dict(obj.corrected) | {field: lock | {"document": said}}
+            # "disputed": listed on the task page until the office keeps the correction or takes the document's
+            obj.corrected = dict(obj.corrected) | {field: lock | {"document": said, "disputed": True}}
             type(obj)._base_manager.filter(pk=obj.pk).update(corrected=obj.corrected)
         return True
 
@@ -161,6 +164,7 @@ class TaskSync:
     def _indicators(self, task: Task, targets: list[dict]) -> None:
         current = [] if task.pk in self._new else list(task.indicators.filter(implied=False))
         used: set[int] = set()
+        removed = ((task.corrected or {}).get("removed_indicators") or {}).get("value") or []
         for order, q in enumerate(targets):
             match = next((i for i in current if i.pk not in used and i.metric == q["metric"] and i.unit == q["unit"]),
                          None) or next((i for i in current if i.pk not in used
@@ -170,6 +174,8 @@ class TaskSync:
             values = {"metric": q["metric"], "unit": q["unit"], "target": q["value"], "qualifier": q["qualifier"],
                       "higher_is_better": q["qualifier"] != "<=", "cumulative": is_cumulative(q["metric"], q["unit"], task.content),
                       "order": order}
+            if match is None and {"metric": q["metric"], "unit": q["unit"]} in removed:
+                continue  # removed by the office: no indicator, in this version either
             if match is None:
                 match = Indicator.objects.create(task=task, **values)
                 if current:
@@ -194,6 +200,10 @@ class TaskSync:
                 if "added" not in i.corrected:
                     self.disagreements.append((task, f"第{task.number}项 指标“{i.metric}”:新版本文件已无此指标,"
                                                      f"督查室更正过,予以保留(请确认)"))
+                continue
+            if i.observations.exists() or i.change_requests.exists():  # reported on, or asked about: kept
+                self.disagreements.append((task, (f"第{task.number}项 指标“{i.metric}”:新版本文件已无此指标,"
+                                                  f"已有填报数值或调整申请,予以保留(不需跟踪时请取消“纳入评价”)")))
                 continue
             self.changes.append(f"任务{task.number}: 删除指标 {i.metric}")
             i.delete()
@@ -231,6 +241,10 @@ class TaskSync:
                 self.disagreements.append((task, f"第{task.number}项 {m.due}节点:新版本文件已无此节点,"
                                                  f"督查室更正或确认完成过,予以保留(请确认)"))
                 continue
+            if m.change_requests.exists():  # a unit asked to move it: the request keeps pointing at it
+                self.disagreements.append((task, (f"第{task.number}项 {m.due}节点:新版本文件已无此节点,"
+                                                  f"已有延期申请,予以保留(请确认)")))
+                continue
             self.changes.append(f"任务{task.number}: 删除节点 {m.due}")
             m.delete()
         if any("checkpoints" in (m.corrected or {}) for m, _ in kept):
@@ -249,11 +263,15 @@ class TaskSync:
         indicators = [i for i in everything if not i.implied]
         implied = [i for i in everything if i.implied]
         wanted_implied: set[int] = set()
+        removed = ((task.corrected or {}).get("removed_indicators") or {}).get("value") or []
         for milestone, step in kept:
             taken: set[int] = set()
             for q in step.get("targets") or []:
                 cands = [Candidate(i, i.metric, i.unit, i.target) for i in indicators if i.pk not in taken]
                 indicator = best_indicator(q["metric"], q["unit"], cands)
+                if indicator is None and any(r["unit"] == q["unit"] and (r["metric"] == q["metric"] or similarity(
+                        r["metric"], q["metric"]) >= 0.6) for r in removed):
+                    continue  # an implied indicator the office removed: not brought back
                 if indicator is None:
                     indicator = self._implied(task, q, implied, taken)
                     wanted_implied.add(indicator.pk)

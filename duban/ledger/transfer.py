@@ -215,6 +215,9 @@ def load(path: str | Path, *, replace: bool = False, using: str = "default", bat
             if present:
                 _wipe(models, using)
             seen = _insert_all(path, objects, models, using, batch)
+            from duban.ledger.models.plans import refresh_sort_keys
+
+            refresh_sort_keys(using=using, only_missing=True)  # a dump made before tasks had one
             _check_counts(path, header, seen)
             _reset_sequences(models, connection)
             loaded = {_label(m): m._base_manager.using(using).count() for m in models}

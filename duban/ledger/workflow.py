@@ -22,7 +22,8 @@ from duban.core.inputs import parse_amount
 from duban.errors import Conflict, DubanError, InvalidInput
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
-from duban.ledger.models import Evidence, Indicator, Observation, ProgressReport, SourceDocument, Task
+from duban.ledger.milestones import mark_reported, validate_claims
+from duban.ledger.models import Evidence, Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
 from duban.ledger.services import ABSURD_FACTOR, find_indicator
 from duban.ledger.signals import report_reviewed
 from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
@@ -43,17 +44,18 @@ EDITABLE_STATES = (State.SUBMITTED, State.RETURNED)
 # ---------------------------------------------------------------- validation (shared with services)
 
 
-def validate_progress(task: Task, as_of: date, values: list[tuple[str, str]], text: str
-                      ) -> list[tuple[Indicator, float]]:
+def validate_progress(task: Task, as_of: date, values: list[tuple[str, str]], text: str, *,
+                      milestones: bool = False) -> list[tuple[Indicator, float]]:
     """The indicator and value of each (metric, amount text) pair, or InvalidInput: a date outside the
     plan year, an indicator the task does not have, a unit other than the indicator's, a negative or
-    absurd value, an indicator given twice, a report with neither values nor text.
+    absurd value, an indicator given twice, a report with neither values nor text (nor, when
+    `milestones`, a milestone it says is done).
 
     `services.record_progress` validates with this too: one set of rules for every way in."""
     year = task.plan.year
     if not date(year, 1, 1) <= as_of <= date(year, 12, 31):
         raise InvalidInput(f"截至日期 {as_of} 不在计划年度 {year} 年内")
-    if not values and not (text or "").strip():
+    if not values and not (text or "").strip() and not milestones:
         raise InvalidInput("进展既没有数值也没有文字")
     rows = []
     for metric, amount_text in values:
@@ -76,25 +78,29 @@ def validate_progress(task: Task, as_of: date, values: list[tuple[str, str]], te
 
 
 def submit_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]], text: str, files=(), *,
-                    today: date | None = None) -> ProgressReport:
+                    today: date | None = None, milestones_done=()) -> ProgressReport:
     """A unit's progress report of `task`: `submitted` for review when a unit's reporter makes it,
     `approved` at once when the office does (then the task is reassessed as of `today`, or as of the
-    report's date when the caller gives none)."""
+    report's date when the caller gives none). `milestones_done`: the milestones the report says are
+    done (ids or `milestones.DoneClaim`s); they are marked done when the report is approved."""
     require(can_report(actor, task), "只能填报本单位负责的任务")
-    rows = validate_progress(task, as_of, values, text)
+    claims = validate_claims(task, as_of, milestones_done)
+    rows = validate_progress(task, as_of, values, text, milestones=bool(claims))
     uploads = _check_evidence(files)
     state = State.APPROVED if role_of(actor) == Role.OFFICE else State.SUBMITTED
     stored: list[str] = []
     try:
         with transaction.atomic():
             report = ProgressReport.objects.create(task=task, as_of=as_of, text=text, state=state,
-                                                   submitted_by=actor)
+                                                   submitted_by=actor, milestones_done=claims)
             _observe(report, rows)
             evidence = _store_evidence(report, uploads, stored)
             record(actor, "", "progress.submit", report, task=task,
                    after=_describe(report, rows, evidence),
-                   summary=f"第{task.number}项 截至{as_of} 填报进展({report.get_state_display()}):" + _values_line(rows))
+                   summary=f"第{task.number}项 截至{as_of} 填报进展({report.get_state_display()}):" + _values_line(rows)
+                   + _claims_line(claims))
             if state == State.APPROVED:
+                mark_reported(actor, report, today=today or as_of)
                 reassess([task.pk], today or as_of)
     except BaseException:
         _discard(stored)
@@ -125,6 +131,7 @@ def review_progress(actor, report: ProgressReport, *, approve: bool, reason: str
                after={"state": new_state, "version": expected_version + 1, "review_note": reason},
                summary=f"第{task.number}项 截至{current.as_of} 的进展{verb}" + (f":{reason}" if reason else ""))
         if approve:
+            mark_reported(actor, current, today=today)  # the milestones it says are done, each audited
             reassess([task.pk], today)
         report_reviewed.send(sender=ProgressReport, report=current, actor=actor, approved=approve, reason=reason,
                              today=today)
@@ -144,14 +151,16 @@ def may_revise(actor, report: ProgressReport) -> bool:
 
 def revise_progress(actor, report: ProgressReport, *, values: list[tuple[str, str]], text: str,
                     expected_version: int, files=(), today: date | None = None,
-                    as_of: date | None = None) -> ProgressReport:
+                    as_of: date | None = None, milestones_done=None) -> ProgressReport:
     """The reporting unit corrects its submitted or returned report: values and text replaced, new
-    evidence added, the report submitted for review again. `as_of` stays unless given; `today` is
-    accepted for symmetry (a revised report is unapproved, so nothing is reassessed)."""
+    evidence added, the report submitted for review again. `as_of` stays unless given, and so do the
+    milestones it says are done unless `milestones_done` is given; `today` is accepted for symmetry
+    (a revised report is unapproved, so nothing is reassessed)."""
     require(may_revise(actor, report), "只能修改本单位填报的进展")
     task = report.task
     as_of = as_of or report.as_of
-    rows = validate_progress(task, as_of, values, text)
+    claims = validate_claims(task, as_of, report.milestones_done if milestones_done is None else milestones_done)
+    rows = validate_progress(task, as_of, values, text, milestones=bool(claims))
     uploads = _check_evidence(files, already=report.evidence.count())
     current = _current(report, expected_version)
     if current.state not in EDITABLE_STATES:
@@ -164,7 +173,7 @@ def revise_progress(actor, report: ProgressReport, *, values: list[tuple[str, st
             updated = (ProgressReport.objects.filter(pk=current.pk, version=expected_version,
                                                      state__in=EDITABLE_STATES)
                        .update(as_of=as_of, text=text, state=State.SUBMITTED, review_note="",
-                               version=F("version") + 1))
+                               milestones_done=claims, version=F("version") + 1))
             if updated != 1:  # changed since it was read above
                 _refuse(report, expected_version, "该进展{state},不能再修改")
             current.refresh_from_db()
@@ -173,7 +182,8 @@ def revise_progress(actor, report: ProgressReport, *, values: list[tuple[str, st
             _store_evidence(current, uploads, stored)
             record(actor, "", "progress.revise", current, task=task, before=before,
                    after=_describe(current, rows, list(current.evidence.all())),
-                   summary=f"第{task.number}项 截至{as_of} 的进展修改后重新提交:" + _values_line(rows))
+                   summary=f"第{task.number}项 截至{as_of} 的进展修改后重新提交:" + _values_line(rows)
+                   + _claims_line(claims))
     except BaseException:
         _discard(stored)
         raise
@@ -213,11 +223,16 @@ _discard = discard
 def _describe(report: ProgressReport, rows, evidence) -> dict:
     return {"as_of": report.as_of, "text": report.text, "state": report.state,
             "values": {i.metric if i is not None else "?": v for i, v in rows},
-            "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence]}
+            "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence],
+            "milestones_done": list(report.milestones_done or [])}
 
 
 def _values_line(rows) -> str:
     return "、".join(f"{i.metric}{v:g}{i.unit}" for i, v in rows) or "(仅文字)"
+
+
+def _claims_line(claims: list[dict]) -> str:
+    return f";报告完成时间节点{len(claims)}个" if claims else ""
 
 
 # ---------------------------------------------------------------- import
@@ -252,26 +267,47 @@ def extraction_problems(extraction) -> list[str]:
 
 
 def confirm_import(actor, extraction: dict, data: bytes, fmt: str, *, context_text: str | None = None,
-                   today: date | None = None):
-    """Store a previewed (possibly corrected) extraction with its source bytes; returns the ImportSummary.
-    A document imported before is not stored twice (outcome `unchanged`)."""
+                   today: date | None = None, corrections: list | tuple = ()):
+    """Store a previewed extraction with its source bytes, then apply the office's corrections made in
+    the preview (`corrections`: TaskEdit, see preview_corrections) — all in one transaction; returns the
+    ImportSummary. A document imported before is not stored twice (outcome `unchanged`), but the
+    corrections made on its preview are applied all the same."""
     from duban.ledger.importer import ImportSummary, store_extraction
+    from duban.ledger.preview_corrections import apply_preview_corrections
 
     require(can_import(actor), "只有督查室可以导入文档")
     problems = extraction_problems(extraction)
     if problems:
         raise InvalidInput("导入内容有误:" + ";".join(problems[:10]))
+    edits = [e for e in corrections if e]
     sha = hashlib.sha256(data).hexdigest()
-    if SourceDocument.objects.filter(sha256=sha).exists():
-        return ImportSummary(source=extraction["source"], outcome="unchanged")
-    if context_text is None:  # the plan's genre is told by the title and the document's opening lines
-        from duban.extract.readers import read_bytes
+    today = today or date.today()
+    with transaction.atomic():
+        known = SourceDocument.objects.filter(sha256=sha).first()
+        if known is None:
+            if context_text is None:  # the plan's genre is told by the title and the document's opening lines
+                from duban.extract.readers import read_bytes
 
-        context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
-    try:
-        return store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
-                                context_text=context_text, today=today)
-    except IntegrityError:
-        if SourceDocument.objects.filter(sha256=sha).exists():  # stored meanwhile by another request
-            return ImportSummary(source=extraction["source"], outcome="unchanged")
-        raise
+                context_text = "\n".join(b.text for b in read_bytes(data, extraction["source"]).lines()[:30])
+            try:
+                summary = store_extraction(extraction, data=data, fmt=fmt, actor=actor, actor_name="",
+                                           context_text=context_text, today=today)
+            except IntegrityError:
+                known = SourceDocument.objects.filter(sha256=sha).first()  # stored meanwhile by another request
+                if known is None:
+                    raise
+        if known is not None:
+            summary = ImportSummary(source=extraction["source"], outcome="unchanged")
+        if edits:
+            plan = _plan_of(known, extraction) if known is not None else Plan.objects.get(pk=summary.plan_id)
+            if plan is None:
+                raise InvalidInput("找不到此文件导入的计划,请在任务页更正")
+            summary.plan_id = plan.pk
+            summary.corrected = apply_preview_corrections(actor, plan, extraction, edits, today=today)
+    return summary
+
+
+def _plan_of(source: SourceDocument, extraction: dict):
+    """The plan a file already imported went into: the plan it is the source of, or its year and title."""
+    return (source.plans.first()
+            or Plan.objects.filter(year=extraction.get("year"), title=extraction.get("title") or "").first())

@@ -60,14 +60,3 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
         token = "dbn_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.digest_of(token)), token
-
-
-class LoginFailure(models.Model):
-    """A failed login, kept briefly to throttle guessing (by account and by address)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "登录失败记录"

@@ -1,24 +1,19 @@
-"""Accounts: creating users with a role, issuing API tokens, throttling logins."""
+"""Accounts: creating users with a role, issuing API tokens."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from duban.errors import DubanError
 from duban.core.audit import record
 from duban.ledger.units import get_unit
-from duban.people.models import LoginFailure, Profile, Role
+from duban.people.models import Profile, Role
 from duban.people.roles import can_manage, require, role_of, unit_of
 from duban.people.signals import member_joined
-
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 
 
 def _role(role: str) -> Role:
@@ -198,19 +193,3 @@ def office_group():
     group, _ = Group.objects.get_or_create(name="督查室")
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=OFFICE_APPS))
     return group
-
-
-def login_blocked(username: str, address: str) -> bool:
-    since = timezone.now() - FAILURE_WINDOW
-    recent = LoginFailure.objects.filter(at__gte=since)
-    return (recent.filter(username=username).count() >= MAX_FAILURES
-            or recent.filter(address=address).count() >= MAX_FAILURES * 4)
-
-
-def note_login_failure(username: str, address: str) -> None:
-    LoginFailure.objects.create(username=username[:150], address=address[:64])
-    LoginFailure.objects.filter(at__lt=timezone.now() - FAILURE_WINDOW * 4).delete()
-
-
-def clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username).delete()

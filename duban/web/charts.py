@@ -72,14 +72,20 @@ def _y_axis(top: float, unit: str, y_of, plot_right: float) -> list[str]:
 
 
 def color_bar(colors: dict[str, int]) -> str:
-    """A horizontal bar split by colour (red, yellow, green, grey), as HTML spans sized in percent.
+    """A horizontal bar split by colour (red, yellow, green, grey): an SVG of rects sized in percent
+    (SVG attributes, not style attributes: the pages' CSP allows no inline style).
     Built here rather than in a template loop: the dashboard draws dozens of them."""
     total = sum(colors.get(c, 0) for c in COLOR_ORDER)
     label = ",".join(f"{COLOR_NAMES[c]}{colors.get(c, 0)}项" for c in COLOR_ORDER)
-    spans = "".join(f'<span class="c-{c}" style="width: {100 * colors[c] / total:.1f}%" '
-                    f'title="{COLOR_NAMES[c]} {colors[c]} 项"></span>'
-                    for c in COLOR_ORDER if total and colors.get(c))
-    return f'<div class="stackbar" role="img" aria-label="{label}">{spans}</div>'
+    rects, x = [], 0.0
+    for c in COLOR_ORDER:
+        if total and colors.get(c):
+            width = 100 * colors[c] / total
+            rects.append(f'<rect class="c-{c}" x="{x:.1f}" width="{width:.1f}" height="1">'
+                         f"<title>{COLOR_NAMES[c]} {colors[c]} 项</title></rect>")
+            x += width
+    return (f'<svg class="stackbar" viewBox="0 0 100 1" preserveAspectRatio="none" role="img" '
+            f'aria-label="{label}">{"".join(rects)}</svg>')
 
 
 # ------------------------------------------------------------------------------ the trend

@@ -1,14 +1,23 @@
 """DubanError → a page with the message (403 for a forbidden action, 404 for what is not there,
 400 for bad input). The API translates the same errors to {"error": {"code", "message"}}."""
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from duban.errors import DubanError
 
-STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "unavailable": 503}
+STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429, "busy": 503,
+          "unavailable": 503}
 
 
 def status_of(error: DubanError) -> int:
     return STATUS.get(error.code, 400)
+
+
+def back_url(request) -> str:
+    """Where 返回 leads: the page the user came from, if it is on this site (no script: the CSP)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    return referer if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()) else "/"
 
 
 class DubanErrorMiddleware:
@@ -20,6 +29,6 @@ class DubanErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DubanError) and not request.path.startswith("/api/"):
-            return render(request, "web/error.html", {"message": exception.message, "code": exception.code},
-                          status=status_of(exception))
+            return render(request, "web/error.html", {"message": exception.message, "code": exception.code,
+                                                      "back": back_url(request)}, status=status_of(exception))
         return None

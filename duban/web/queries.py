@@ -41,6 +41,7 @@ from duban import assess as A
 from duban import ranking as R
 from duban.assess_format import fmt_number
 from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
+from duban.ledger.models.plans import LIST_ORDER, in_year, year_keys
 from duban.web.charts import color_bar
 
 COLORS = ("red", "yellow", "green", "grey")
@@ -77,8 +78,8 @@ class Scope:
         out = {}
         if self.plan is not None:
             out[prefix + "plan_id"] = self.plan.pk
-        if self.year:
-            out[prefix + "plan__year"] = self.year
+        if self.year:  # the year's tasks are a range of sort keys (an index range, no join)
+            out[prefix + "sort_key__gte"], out[prefix + "sort_key__lt"] = year_keys(self.year)
         return out
 
 
@@ -378,10 +379,10 @@ def _lagging(rows: QuerySet, counts: Counts, task: str, limit: int = LAGGING_LIM
             continue
         if task:  # StatusChange rows
             picked = (rows.filter(status=status.value).select_related("task__plan")
-                      .order_by("task__plan_id", "task__order"))
+                      .order_by("task__sort_key", "task_id"))
             found += [(r.task, r.status, r.color, r.reason) for r in picked[:wanted]]
         else:
-            picked = rows.filter(status=status.value).select_related("plan").order_by("plan_id", "order")
+            picked = rows.filter(status=status.value).select_related("plan").order_by(*LIST_ORDER)
             found += [(t, t.status, t.status_color, t.status_reason) for t in picked[:wanted]]
     leads = lead_names(t.pk for t, *_ in found)
     return [{"task": t, "status": s, "color": color_of(c), "reason": r, "leads": leads.get(t.pk, [])}
@@ -462,9 +463,9 @@ def _trend_rows(scope: Scope, ends: list[date]) -> list[dict]:
 # ------------------------------------------------------------------------------ the task list
 
 
-SORTS = {
-    "plan": ("-plan__year", "plan__genre", "plan__title", "plan_id", "order"),
-    "number": ("order", "-plan__year", "plan_id"),
+SORTS = {  # the list order is the tasks' sort key (plan year desc, genre, plan, order): an index
+    "plan": LIST_ORDER,
+    "number": ("order", *LIST_ORDER),
     "status": None,  # by severity, worst first
 }
 
@@ -547,7 +548,7 @@ def filter_tasks(qs: QuerySet, f: TaskFilters) -> QuerySet:
     if f.plan is not None:
         qs = qs.filter(plan_id=f.plan)
     if f.year is not None:
-        qs = qs.filter(plan__year=f.year)
+        qs = in_year(qs, f.year)
     if f.sort == "status":
-        return qs.order_by(severity_order().desc(), "-plan__year", "plan_id", "order")
+        return qs.order_by(severity_order().desc(), *LIST_ORDER)
     return qs.order_by(*SORTS[f.sort])

@@ -37,8 +37,11 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    blocked = []  # what the pages' Content-Security-Policy refused: a script or style the page needs
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture(scope="session")

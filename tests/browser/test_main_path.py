@@ -69,8 +69,9 @@ def test_import_report_review_publish(page, browser, live_server, screenshots, s
     office.click("button[type=submit]:has-text('上传并预览')")
     office.wait_for_url(re.compile(r"/imports/preview/\w+/$"))
     assert office.locator(".task-count").inner_text() == "16"
-    assert office.locator("table.preview-tasks tbody tr:not(.section)").count() == 16
+    assert office.locator("fieldset.preview-task").count() == 16  # a form per task
     assert "市人力资源社会保障局" in office.content()
+    office.fill("input[name=t0-domain]", "就业创业")  # a correction made in the preview
     office.click("button[type=submit]:has-text('确认导入')")
     office.wait_for_url(re.compile(r"/imports/done/\d+/$"))
     assert office.locator("h1").inner_text() == "导入完成"
@@ -78,6 +79,7 @@ def test_import_report_review_publish(page, browser, live_server, screenshots, s
 
     plan = Plan.objects.get(year=2023)
     task3, task1 = Task.objects.get(plan=plan, number="3"), Task.objects.get(plan=plan, number="1")
+    assert (task1.domain, task1.domain_suggested, "domain" in task1.corrected) == ("就业创业", False, True)
     ind = task3.indicators.get(metric=SCHOOLS)
 
     # The office's view before the report: the dashboard's counts and task 3's badge.

@@ -11,6 +11,8 @@ from tests.conftest import SHARED
 from tests.extract.scoring import assert_command_scores, scorer
 from tests.render import to_docx, to_html, to_pdf, to_xlsx
 
+pytestmark = pytest.mark.shared  # the scorer and the documents of ../shared
+
 CORPUS = SHARED / "corpus"
 DOCS = sorted((CORPUS / "docs").glob("*.txt"))
 FORMATS = {"docx": to_docx, "xlsx": to_xlsx, "html": to_html, "pdf": to_pdf}

@@ -8,6 +8,8 @@ from duban.extract.readers import read
 from tests.extract.scoring import scorer
 from tests.render import to_docx, to_html, to_pdf, to_xlsx
 
+pytestmark = pytest.mark.shared  # the scorer and the documents of ../shared
+
 FORMATS = {"docx": to_docx, "xlsx": to_xlsx, "html": to_html, "pdf": to_pdf}
 SEEDS = ["000", "001", "002", "003", "004"]
 

@@ -15,10 +15,10 @@ from duban.errors import UnreadableDocument
 from duban.extract.document import Document, Line, Table
 from duban.extract.readers import MAX_BYTES, read
 from duban.extract.readers.txt import blocks_from_text
+from tests.conftest import SEEDS
 from tests.render import CHROME_WORDS, to_docx, to_html, to_pdf, to_xlsx
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")
+pytestmark = pytest.mark.shared  # reads the seed documents
 
 # 004's 责任单位(加粗字体为牵头单位) column: the lead units a Word or HTML file prints in bold.
 LEADS_004 = {"1": ["市城市管理局"], "2": ["市城市管理局", "市农业农村局"], "5": ["市交通运输局", "李沧区等区(市)政府"]}

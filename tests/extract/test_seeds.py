@@ -3,8 +3,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import seed
 from tests.extract.scoring import assert_command_scores
+
+pytestmark = pytest.mark.shared  # the scorer and the documents of ../shared
 
 DUBAN = [sys.executable, "-m", "duban"]
 

@@ -108,9 +108,14 @@ def test_merging_two_spellings_of_one_unit(seeds):
 
 
 def test_two_indicators_with_one_name_are_told_apart_by_number(seeds):
-    """2023 task 11 prints two percentages without their own names; a value names one by its number."""
+    """Two indicators that share a printed name: a value names one by its number. (2023 task 11's
+    `一、二、三级医疗机构报销比例分别达到75%、60%、50%` now gives each rate its own level's name, so the
+    shared name is made here.)"""
     import_file(seed(seeds, "000"))
     task = get_task(get_plan("000_2ed4cef8df3e0b07.txt"), "11")
+    rates = list(task.indicators.filter(unit="%").order_by("order"))
+    assert [i.metric for i in rates] == ["一级医疗机构报销比例", "二级医疗机构报销比例", "三级医疗机构报销比例"]
+    task.indicators.filter(pk__in=[i.pk for i in rates]).update(metric="医疗机构报销比例")
     same = [i for i in task.indicators.all() if list(task.indicators.filter(metric=i.metric)) != [i]]
     assert len(same) >= 2
     with pytest.raises(DubanError, match="请用编号指明"):

@@ -94,6 +94,10 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
         report = submit_progress(edu, task3, date(2023, 6, 30), [(SCHOOLS, "12")], "已开工12所",
                                  [SimpleUploadedFile("开工现场.png", PNG, content_type="image/png")], today=TODAY)
 
+        from duban.ledger.models import PendingValue
+
+        pending = PendingValue.objects.create(report=report, task=task3, metric="", unit="所", value=3,
+                                              sentence="另有3所完成选址", reason="no_match")
         case = open_case(office, title="落实领导批示:加快学校建设", source="leader_instruction", task=task3,
                          instruction="请市教育局加快学校建设进度", instructed_by=users["leader"], today=TODAY)
         assign_case(office, case, lead_unit="市教育局", deadline=TODAY + timedelta(days=10), today=TODAY)
@@ -120,7 +124,7 @@ def d(django_db_setup, django_db_blocker, seeds, tmp_path_factory):
             "media": media, "users": users, "plan": plan, "task3": task3,
             "task1": Task.objects.get(plan=plan, number="1"),
             "edu_unit": edu_unit, "schools": schools, "other_indicator": next(i for i in indicators if i != schools),
-            "report": report, "evidence": Evidence.objects.get(report=report),
+            "report": report, "evidence": Evidence.objects.get(report=report), "pending": pending,
             "case": case, "case_file": case.files.get(), "instruction": instruction, "problem": problem, "change": change,
             "notification": Notification.objects.filter(user=edu).order_by("id").first(),
             "draft": draft, "approved": approved, "published": published, "clue": clue,
@@ -216,8 +220,36 @@ PAGES: dict[str, list[Probe]] = {
     "office:task": [GET("L O O O O F", kwargs=task3)],
     "office:comment": [GET("L M M M M M", kwargs=task3),
                        POST("L O O F F F", kwargs=task3, data=lambda d: {"text": "请加快进度"}, to="/tasks/")],
+    "office:correct-task": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "task-content": d["task3"].content + "(核对)", "task-section": "", "task-domain": "教育"})],
+    "office:correct-units": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "units-leads": "市教育局", "units-cos": "市财政局"})],
+    "office:add-indicator": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/", data=lambda d: {
+        "new-metric": "心理健康筛查", "new-target": "1", "new-unit": "次", "new-qualifier": ">="})],
+    "office:dispute": [GET("L M M M M M", kwargs=task3), POST("L O F F F F", kwargs=task3, to="/tasks/")],
+    "office:correct-indicator": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["other_indicator"].pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["other_indicator"].pk}, to="/tasks/", data=lambda d: {
+            f"ind{d['other_indicator'].pk}-{k}": v for k, v in (
+                ("metric", d["other_indicator"].metric), ("target", "99"), ("unit", d["other_indicator"].unit),
+                ("qualifier", ">="), ("tracked", "on"))})],
+    "office:remove-indicator": [GET("L M M M M M", kwargs=lambda d: {"pk": d["other_indicator"].pk}),
+                                POST("L O F F F F", kwargs=lambda d: {"pk": d["other_indicator"].pk}, to="/tasks/")],
+    "office:correct-milestone": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {f"ms{d['task3'].milestones.order_by('pk').first().pk}-due": "2023-04-10",
+                             f"ms{d['task3'].milestones.order_by('pk').first().pk}-text": "4月10日前,完成立项"})],
     "office:units": [GET("L O O O F F")],
     "office:unit": [GET("L O O O F F", kwargs=lambda d: {"pk": d["edu_unit"].pk})],
+    "office:milestone-done": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"done_on": "2023-06-30", "evidence": "立项批复"})],
+    "office:milestone-reopen": [
+        GET("L M M M M M", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}),
+        POST("L O F F F F", kwargs=lambda d: {"pk": d["task3"].milestones.order_by("pk").first().pk}, to="/tasks/",
+             data=lambda d: {"reason": "核查未完成"})],
 
     "unit:workspace": [GET("L O O O O F", query=lambda d: f"unit={d['edu_unit'].pk}")],
     "unit:report": [GET("L O F F O F", kwargs=task3),
@@ -231,6 +263,9 @@ PAGES: dict[str, list[Probe]] = {
     "unit:review": [GET("L M M M M M", kwargs=lambda d: {"pk": d["report"].pk}),
                     POST("L O F O F F", kwargs=lambda d: {"pk": d["report"].pk}, to="/unit/reviews/",
                          data=lambda d: {"action": "approve", "version": "1"})],
+    "unit:decide_value": [GET("L M M M M M", kwargs=lambda d: {"pk": d["pending"].pk}),
+                          POST("L O F O F F", kwargs=lambda d: {"pk": d["pending"].pk}, to="/unit/reviews/",
+                               data=lambda d: {"action": "assign", "indicator": d["schools"].pk})],
     "unit:evidence": [GET("L O O O O F", kwargs=lambda d: {"pk": d["evidence"].pk})],
     "unit:template_download": [GET("L O O O O F", query=lambda d: f"unit={d['edu_unit'].pk}&plan={d['plan'].pk}")],
     "unit:template_upload": [

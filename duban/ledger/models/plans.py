@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 
 from duban.ledger.models.documents import SourceDocument
 from duban.ledger.models.units import Unit
@@ -30,6 +31,12 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title or f"{self.year}年{self.get_genre_display()}"
 
+    def save(self, *args, **kwargs):
+        was = Plan.objects.filter(pk=self.pk).values_list("year", "genre").first() if self.pk else None
+        super().save(*args, **kwargs)
+        if was is not None and was != (self.year, self.genre):  # its tasks' place in every list moves
+            refresh_sort_keys([self.pk])
+
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name="计划")
@@ -43,6 +50,49 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ------------------------------------------------------------------------------ the list order
+# Every list of tasks reads in one order: the latest plan year first, then the genre, the plan, the
+# task's place in it. It spans plan and task columns, so it is kept on the task as one sort key, all
+# digits and of fixed width (the same order in every collation): an index on it gives the first page
+# of a list of any length without sorting the ledger.
+GENRE_RANK = {g: str(i) for i, g in enumerate(sorted(Plan.Genre.values))}  # as the genre codes sort
+
+
+def task_sort_key(year: int, genre: str, plan_id: int, order: int) -> str:
+    return f"{9999 - year:04d}{GENRE_RANK.get(genre, '9')}{plan_id:012d}{min(order, 10 ** 8 - 1):08d}"
+
+
+def year_keys(year: int) -> tuple[str, str]:
+    """The sort keys of a plan year's tasks lie in [low, high): a year filter as an index range."""
+    return f"{9999 - year:04d}", f"{10000 - year:04d}"
+
+
+def in_year(qs, year: int, prefix: str = ""):
+    """`qs` (tasks, or rows reaching a task through `prefix`, e.g. "task__") kept to one plan year."""
+    low, high = year_keys(year)
+    return qs.filter(**{f"{prefix}sort_key__gte": low, f"{prefix}sort_key__lt": high})
+
+
+LIST_ORDER = ("sort_key", "id")
+
+
+def refresh_sort_keys(plan_ids=None, *, using: str = "default", only_missing: bool = False) -> int:
+    """Writes the sort key of the plans' tasks (all plans: None) where it differs; returns how many."""
+    plans = Plan.objects.using(using).all() if plan_ids is None else Plan.objects.using(using).filter(pk__in=plan_ids)
+    changed = []
+    for plan in plans.only("id", "year", "genre"):
+        tasks = Task.everything.using(using).filter(plan_id=plan.pk).only("id", "order", "sort_key")
+        if only_missing:
+            tasks = tasks.filter(sort_key="")
+        for t in tasks:
+            key = task_sort_key(plan.year, plan.genre, plan.pk, t.order)
+            if t.sort_key != key:
+                t.sort_key = key
+                changed.append(t)
+    Task.everything.using(using).bulk_update(changed, ["sort_key"], batch_size=500)
+    return len(changed)
 
 
 class CurrentTasks(models.Manager):
@@ -80,6 +130,8 @@ class Task(models.Model):
     # The office's corrections: {field: {"value": corrected, "document": what the document said}}; a new
     # version of the document keeps them and lists where it disagrees.
     corrected = models.JSONField("人工更正", default=dict, blank=True)
+    # (plan year desc, genre, plan, order): see task_sort_key; written by save() and refresh_sort_keys.
+    sort_key = models.CharField("排序键", max_length=32, blank=True, default="", editable=False)
 
     objects = CurrentTasks()
     everything = models.Manager()
@@ -89,9 +141,24 @@ class Task(models.Model):
         base_manager_name = "everything"
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_per_plan")]
+        indexes = [  # the current tasks (what every list shows) in list order: all, of a plan, of a domain
+            models.Index(fields=["sort_key", "id"], name="task_list_order", condition=Q(retired_on__isnull=True)),
+            models.Index(fields=["plan", "sort_key", "id"], name="task_plan_list_order",
+                         condition=Q(retired_on__isnull=True)),
+            models.Index(fields=["domain", "sort_key", "id"], name="task_domain_list_order",
+                         condition=Q(retired_on__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title or self.content[:30]}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"order", "plan", "plan_id"} & set(update_fields):
+            self.sort_key = task_sort_key(self.plan.year, self.plan.genre, self.plan_id, self.order)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     def lead_units(self) -> list[Unit]:
         return [r.unit for r in self.responsibilities.all() if r.role == Responsibility.Role.LEAD]

@@ -49,7 +49,7 @@ def _stored(user) -> list[dict]:
     tasks = access.visible_tasks(user, Task.objects.all()).select_related("plan")
     return [{"task": t.pk, "plan": t.plan_id, "number": t.number, "title": t.title or t.content[:40],
              "as_of": t.assessed_on, **present.status_fields(t.status, t.status_color), "reason": t.status_reason,
-             "indicators": []} for t in tasks.order_by("-plan__year", "plan_id", "order", "pk")]
+             "indicators": []} for t in tasks.order_by("sort_key", "pk")]
 
 
 def _live(t: Task, a) -> dict:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from duban import assess as A
 from duban.errors import DubanError
+from duban.ledger.milestones import claims_of
 from duban.ledger.models import ProgressReport, Responsibility, Task
 
 
@@ -69,7 +70,9 @@ def report(r: ProgressReport, *, public: bool) -> dict:
            "text": r.text, "state": r.state, "state_label": r.get_state_display(), "version": r.version,
            "created_at": r.created_at,
            "values": [{"indicator": o.indicator_id, "metric": o.metric, "unit": o.unit, "value": number(o.value),
-                       "percent": number(o.percent)} for o in r.observations.all()]}
+                       "percent": number(o.percent)} for o in r.observations.all()],
+           "milestones_done": [{"milestone": c.milestone, "done_on": c.done_on or r.as_of,
+                                "evidence": "" if public else c.evidence} for c in claims_of(r)]}
     if not public:
         out["submitted_by"] = r.submitted_by.get_username() if r.submitted_by_id else None
         out["review_note"] = r.review_note

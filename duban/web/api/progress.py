@@ -14,6 +14,7 @@ from ninja import Path, Query, Router
 
 from duban.errors import DubanError
 from duban.ledger import workflow
+from duban.ledger.milestones import DoneClaim
 from duban.ledger.models import Observation, ProgressReport
 from duban.people.roles import Forbidden
 from duban.web.api import access, present
@@ -86,7 +87,8 @@ def _refuse_unapproved(user):
 def _submit(user, item: ProgressIn, today) -> ProgressReport:
     task = access.get_task(user, item.task)
     values = [(v.metric, v.amount) for v in item.values]
-    return workflow.submit_progress(user, task, item.as_of, values, item.text, today=today)
+    done = [DoneClaim(m.milestone, m.done_on, m.evidence) for m in item.milestones_done]
+    return workflow.submit_progress(user, task, item.as_of, values, item.text, today=today, milestones_done=done)
 
 
 @router.post("/progress", response={201: ProgressOut, **errors(400, 401, 403, 404, 422)}, auth=AUTH)

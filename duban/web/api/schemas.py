@@ -191,11 +191,25 @@ class ValueIn(Schema):
                                   description="数值,可带万/亿和计量单位:15万、36.61万人、75%")]
 
 
+class MilestoneDoneIn(Schema):
+    milestone: Annotated[int, Field(ge=1, le=MAX_ID, description="时间节点编号(见任务详情的 milestones)")]
+    done_on: Day | None = Field(None, description="完成日期;不填为进展截至日期,不得晚于它")
+    evidence: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class MilestoneDoneOut(Schema):
+    milestone: int
+    done_on: date
+    evidence: str
+
+
 class ProgressIn(Schema):
     task: Annotated[int, Field(ge=1, le=MAX_ID)]
     as_of: Day
     values: Annotated[list[ValueIn], Field(max_length=100)] = []
     text: Annotated[Text, Field(max_length=20000)] = ""
+    milestones_done: Annotated[list[MilestoneDoneIn], Field(
+        max_length=100, description="报告已完成的时间节点;审核通过后标记为已完成")] = []
 
 
 class BulkProgressIn(Schema):
@@ -237,6 +251,7 @@ class ProgressOut(Schema):
     submitted_by: str | None = Field(None, description="填报人;匿名访问时不提供")
     review_note: str | None = Field(None, description="审核意见;匿名访问时不提供")
     evidence: list[EvidenceOut] | None = Field(None, description="佐证材料;匿名访问时不提供")
+    milestones_done: list[MilestoneDoneOut] = Field([], description="报告已完成的时间节点(审核通过后生效)")
 
 
 class ProgressPage(Schema):

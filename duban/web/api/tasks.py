@@ -13,6 +13,7 @@ from ninja import Path, Query, Router
 
 from duban import assess as A
 from duban.ledger.models import Checkpoint, Indicator, Observation, ProgressReport, Responsibility, Task
+from duban.ledger.models.plans import LIST_ORDER, in_year
 from duban.ledger.units import get_unit
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
@@ -41,7 +42,7 @@ def list_tasks(request,
     if plan is not None:
         tasks = tasks.filter(plan_id=plan)
     if year is not None:
-        tasks = tasks.filter(plan__year=year)
+        tasks = in_year(tasks, year)
     if status:
         tasks = tasks.filter(status=A.Status.parse(status).value)
     if unit:
@@ -52,7 +53,7 @@ def list_tasks(request,
         tasks = tasks.filter(Q(number__icontains=term) | Q(title__icontains=term) | Q(content__icontains=term))
     count = tasks.count()
     page = list(tasks.select_related("plan", "section")
-                .order_by("-plan__year", "plan_id", "order", "pk")[offset:offset + limit])
+                .order_by(*LIST_ORDER)[offset:offset + limit])
     return {"count": count, "items": present.task_items(page)}
 
 

@@ -43,7 +43,7 @@ def get_unit(request, unit_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
         raise NotFound(f"找不到编号为 {unit_id} 的单位")
     roles = dict(Responsibility.objects.filter(unit=unit).values_list("task_id", "role"))
     tasks = list(access.visible_tasks(user, Task.objects.filter(responsibilities__unit=unit))
-                 .select_related("plan", "section").order_by("-plan__year", "plan_id", "order", "pk"))
+                 .select_related("plan", "section").order_by("sort_key", "pk"))
     labels = dict(Responsibility.Role.choices)
     items = present.task_items(tasks)
     return {**_unit(unit), "aliases": list(unit.aliases.order_by("name").values_list("name", flat=True)),

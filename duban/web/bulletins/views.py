@@ -27,6 +27,7 @@ from duban.people.roles import can_manage, require, sees_everything
 from duban.web import queries as Q
 from duban.web.supervision.common import done, page_of, paging_query, text_of, today
 
+BULLETIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'"
 FORMAT_LABELS = {"docx": "Word", "pdf": "PDF", "html": "网页", "xlsx": "Excel", "md": "Markdown"}
 
 
@@ -138,6 +139,8 @@ def _file(b: Bulletin, fmt: str, *, inline: bool) -> HttpResponse:
     response["Content-Disposition"] = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     if b.state != Bulletin.State.PUBLISHED:
         response["Cache-Control"] = "private, no-store"
+    if fmt == "html":  # self-contained: its inline style, and nothing else at all (no script)
+        response["Content-Security-Policy"] = BULLETIN_CSP
     return response
 
 
@@ -149,7 +152,8 @@ def bulletin_download(request, pk: int, fmt: str):
 
 @xframe_options_sameorigin
 def bulletin_view(request, pk: int):
-    """The bulletin as its own HTML page (shown in a frame on the detail page, opened from the public list)."""
+    """The bulletin as its own HTML page (shown in a frame on the detail page, opened from the public list).
+    Its style is inline (the page is self-contained) and it has no script: its own policy says so."""
     return _file(_visible(request, pk), "html", inline=True)
 
 

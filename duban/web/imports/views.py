@@ -4,8 +4,6 @@ The uploaded bytes wait in MEDIA_ROOT/uploads/<sha256> between the steps (see st
 written to the ledger before the confirmation."""
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +19,7 @@ from duban.ledger.models import Finding, SourceDocument
 from duban.ledger.workflow import confirm_import, extraction_problems, preview_import
 from duban.people.roles import can_import, require
 from duban.web.imports import stash
-from duban.web.imports.corrections import corrected, join_units
+from duban.web.imports.corrections import QUALIFIERS, amount_text, corrected, join_units
 from duban.web.unit.forms import QUALIFIER_SIGNS
 
 FORMATS = "Word(.docx)、Excel(.xlsx/.xls)、PDF、网页(.html)、文本(.txt)"
@@ -86,16 +84,32 @@ def _render_preview(request, token, data, meta, shown: dict, problems: list[str]
     findings_by_task: dict = {}
     for f in shown.get("findings") or []:
         findings_by_task.setdefault(f.get("task"), []).append(f)
+    editable = shown.get("kind") != "progress"
     for i, t in enumerate(shown.get("tasks") or []):
         if not isinstance(t, dict):
             continue
+
+        def val(key, default, i=i):  # what the office posted, else what was extracted
+            return posted.get(f"t{i}-{key}", default)
+
+        targets = [{"j": j, "metric": val(f"q{j}-metric", q.get("metric") or ""),
+                    "value": val(f"q{j}-value", amount_text(q.get("value"))), "unit": val(f"q{j}-unit", q.get("unit") or ""),
+                    "qualifier": val(f"q{j}-qualifier", q.get("qualifier") or "="),
+                    "tracked": (f"t{i}-q{j}-tracked" in posted) if posted else True, "percent": q.get("percent")}
+                   for j, q in enumerate(t.get("targets") or []) if isinstance(q, dict)]
+        milestones = [{"j": j, "due": val(f"m{j}-due", m.get("due") or ""), "text": val(f"m{j}-text", m.get("text") or "")}
+                      for j, m in enumerate(t.get("milestones") or []) if isinstance(m, dict)]
         tasks.append({"i": i, "t": t, "findings": findings_by_task.get(t.get("number"), []),
-                      "targets": [_quantity(q) for q in t.get("targets") or []],
+                      "targets": targets, "milestones": milestones,
+                      "target_texts": [_quantity(q) for q in t.get("targets") or []],
                       "progress": [(p.get("as_of"), "、".join(_quantity(v) for v in p.get("values") or []))
                                    for p in t.get("progress") or [] if isinstance(p, dict)],
-                      "lead": posted.get(f"t{i}-lead", join_units(t.get("lead_units"))),
-                      "co": posted.get(f"t{i}-co", join_units(t.get("co_units")))})
-    json_text = posted.get("extraction") or json.dumps(shown, ensure_ascii=False, indent=1)
+                      "content": val("content", t.get("content") or ""), "section": val("section", t.get("section") or ""),
+                      "domain": val("domain", t.get("domain") or ""),
+                      "lead": val("lead", join_units(t.get("lead_units"))),
+                      "co": val("co", join_units(t.get("co_units"))),
+                      "new": {k: val(f"qnew-{k}", "") for k in ("metric", "value", "unit")} | {
+                          "qualifier": val("qnew-qualifier", ">=")}})
     return render(request, "web/imports/preview.html", {
         "token": token, "meta": meta, "x": shown, "tasks": tasks, "problems": problems,
         "general_findings": findings_by_task.get(None, []) + [
@@ -106,7 +120,8 @@ def _render_preview(request, token, data, meta, shown: dict, problems: list[str]
         "year": posted.get("year", shown.get("year") or ""),
         "kind_label": {"plan": "计划", "progress": "进展报告"}.get(shown.get("kind"), shown.get("kind")),
         "format_label": KIND_NAMES.get(meta.get("format"), meta.get("format")),
-        "size": len(data), "json_text": json_text, "original_title": original.get("title") or "",
+        "size": len(data), "original_title": original.get("title") or "", "editable": editable,
+        "qualifiers": list(QUALIFIERS.items()),
         "imported": SourceDocument.objects.filter(sha256=token).first(),
     }, status=status)
 
@@ -128,22 +143,25 @@ def confirm(request, token: str):
         data, meta = stash.get(token)
     except stash.StaleUpload:
         return _stale(request)
-    extraction, problems = corrected(meta["extraction"], request.POST)
-    if extraction is not None and not problems:
+    extraction, edits, problems = corrected(meta["extraction"], request.POST)
+    if not problems:
         extraction["source"] = meta["name"]  # provenance: the file the bytes came from
         problems = extraction_problems(extraction)
     if problems:
-        shown = extraction if isinstance(extraction, dict) and isinstance(extraction.get("tasks"), list) \
-            else meta["extraction"]
-        return _render_preview(request, token, data, meta, shown, problems, request.POST, status=400)
+        return _render_preview(request, token, data, meta, meta["extraction"], problems, request.POST, status=400)
     try:
-        summary = confirm_import(request.user, extraction, data, meta["format"], today=timezone.localdate())
+        summary = confirm_import(request.user, extraction, data, meta["format"], today=timezone.localdate(),
+                                 corrections=edits)
     except DubanError as e:
         if e.code == "forbidden":
             raise
-        return _render_preview(request, token, data, meta, extraction, [e.message], request.POST, status=400)
+        return _render_preview(request, token, data, meta, meta["extraction"], [e.message], request.POST,
+                               status=400)
     stash.drop(token)
     if summary.outcome == "unchanged":
+        if summary.corrected:
+            messages.success(request, f"{summary.source}:此文件已导入过;预览中的更正已记入台账({summary.corrected}项任务)")
+            return redirect(f"/tasks/?plan={summary.plan_id}")
         messages.info(request, f"{summary.source}:此文件已导入过,未作改变")
         return redirect("imports:upload")
     source = SourceDocument.objects.get(sha256=token)

@@ -25,10 +25,11 @@ from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
 from duban.ledger.models import Checkpoint, Comment, Observation, Plan, Responsibility, Section, Task, Unit
 from duban.people.models import Role
-from duban.people.roles import can_comment, can_view_task, role_of, sees_everything, unit_of, visible_tasks
+from duban.people.roles import can_comment, can_manage, can_view_task, role_of, sees_everything, unit_of, visible_tasks
 from duban.web import charts
 from duban.web import queries as Q
 from duban.web.office.access import query_without, task_page, today
+from duban.web.office.corrections import panel_context
 from duban.web.office.dashboard import plan_options
 
 PAGE_SIZE = 50
@@ -191,6 +192,8 @@ def task_detail(request, pk: int):
         "can_comment": can_comment(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
         else [(Comment.Kind.COMMENT.value, Comment.Kind.COMMENT.label)], "max_length": MAX_LENGTH,
         "status": status or Q.UNASSESSED, "status_color": Q.color_of(color), "status_reason": reason,
+        "corrections": panel_context(task, indicators, milestones, responsibilities) if can_manage(request.user)
+        else None,
     })
 
 

@@ -35,7 +35,7 @@ def unit_detail(request, pk: int):
     fields = ("status", "status_color", "status_reason")
     if scope.historical:  # a unit's few hundred tasks at most: a subquery each is fine here
         led, fields = Q.with_history(led, scope.as_of), ("h_status", "h_color", "h_reason")
-    led = led.select_related("plan").order_by(Q.severity_order(fields[0]).desc(), "-plan__year", "plan_id", "order")
+    led = led.select_related("plan").order_by(Q.severity_order(fields[0]).desc(), "sort_key", "id")
     page = Paginator(led, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"task": t, "status": getattr(t, fields[0]), "color": Q.color_of(getattr(t, fields[1])),
              "reason": getattr(t, fields[2])} for t in page.object_list]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from duban import assess as A
 from duban.assess_format import fmt_number
 from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, Task
+from duban.ledger.models.plans import LIST_ORDER, in_year
 from duban.supervision.services import original_dues, original_targets
 from duban.web import queries as Q
 
@@ -32,7 +33,7 @@ def index(request):
         Task.objects.filter(plan__year=year).order_by().values_list("plan_id").annotate(n=Count("pk"))))
     for p in plans:
         p.n = sizes.get(p.pk, 0)
-    scope = Task.objects.filter(plan__year=year) if year else Task.objects.none()
+    scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
     if plan is not None:
         scope = scope.filter(plan=plan)
     domain = (request.GET.get("domain") or "").strip()
@@ -40,7 +41,7 @@ def index(request):
     q = (request.GET.get("q") or "").strip()[:200]
     # the same filters, search included, as the office's task list and the API
     tasks = Q.filter_tasks(scope, Q.TaskFilters(q=q, statuses=[status] if status else [], domain=domain))
-    tasks = tasks.select_related("plan").order_by("domain", "-plan__year", "plan__genre", "plan_id", "order")
+    tasks = tasks.select_related("plan").order_by("domain", *LIST_ORDER)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),

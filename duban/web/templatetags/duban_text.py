@@ -18,6 +18,10 @@ ACTIONS = {
     "bulletin.approve": "审定通报", "bulletin.publish": "发布通报",
     "users.disable": "停用用户", "users.enable": "启用用户", "users.reset": "重置密码", "users.change": "修改用户",
     "instruction.handle": "落实批示",
+    "task.correct": "更正任务", "task.units": "更正责任单位", "indicator.correct": "更正指标",
+    "indicator.add": "新增指标", "indicator.remove": "删除指标", "milestone.correct": "更正时间节点",
+    "milestone.done": "节点完成", "milestone.reopen": "撤销节点完成", "correction.keep": "保留更正",
+    "correction.take": "采用文件",
 }
 
 
@@ -34,7 +38,8 @@ def person(user, fallback: str = "") -> str:
     """A user as histories name them: 姓名(职务), or the account name; `fallback` when there is no
     user (a command-line action, a deleted account)."""
     if user is None:
-        return fallback or "系统"
+        # the command line's default actor: the operator at the server
+        return {"cli": "命令行", "system": "系统", "": "系统"}.get(fallback, fallback)
     profile = getattr(user, "profile", None)
     try:
         return profile.display_name if profile is not None else user.get_username()

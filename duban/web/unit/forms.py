@@ -1,4 +1,5 @@
-"""The progress form: an as-of date, a value per indicator of the task, free text, evidence files.
+"""The progress form: an as-of date, a value per indicator of the task, the milestones done (with a date
+and evidence), free text, evidence files.
 
 Each value is checked on its own with the workflow's validator, so an error stands beside its field;
 what only the whole report can tell (neither values nor text) stands above the form."""
@@ -10,6 +11,8 @@ from django import forms
 
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
+from duban.ledger.milestones import MAX_EVIDENCE as MAX_MILESTONE_EVIDENCE
+from duban.ledger.milestones import DoneClaim, claims_of
 from duban.ledger.models import Indicator, Observation, ProgressReport, Task
 from duban.ledger.services import indicator_ref
 from duban.ledger.workflow import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_FILES, evidence_problems, validate_progress
@@ -83,6 +86,34 @@ class ProgressForm(forms.Form):
             if ind.pk in current:
                 self.initial[name] = fmt_number(current[ind.pk].value)
             self.indicator_fields.append(name)
+        self._add_milestone_fields(task, report)
+
+    def _add_milestone_fields(self, task: Task, report: ProgressReport | None) -> None:
+        """A checkbox per milestone not done yet (已完成), with its completion date and evidence."""
+        claimed = {c.milestone: c for c in claims_of(report)} if report is not None else {}
+        self.milestones = [m for m in task.milestones.filter(due__isnull=False).order_by("due", "order")
+                           if m.done_on is None or m.pk in claimed]
+        self.milestone_fields = []
+        for m in self.milestones:
+            box, on, ev = f"ms_{m.pk}", f"ms_{m.pk}_on", f"ms_{m.pk}_evidence"
+            self.fields[box] = forms.BooleanField(label=f"{m.due:%Y-%m-%d} {m.text[:80]}", required=False)
+            self.fields[on] = forms.DateField(
+                label="完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text="不填为截至日期", error_messages={"invalid": "日期格式应为 2023-06-30"})
+            self.fields[ev] = forms.CharField(label="完成依据", required=False, max_length=MAX_MILESTONE_EVIDENCE,
+                                              widget=forms.TextInput(attrs={"placeholder": "如 竣工验收报告、开工令"}))
+            if m.pk in claimed:
+                c = claimed[m.pk]
+                self.initial.update({box: True, on: c.done_on, ev: c.evidence})
+            self.milestone_fields.append((m, box, on, ev))
+
+    def milestone_rows(self):
+        return [{"milestone": m, "done": self[box], "on": self[on], "evidence": self[ev]}
+                for m, box, on, ev in self.milestone_fields]
+
+    def milestones_done(self) -> list[DoneClaim]:
+        return [DoneClaim(m.pk, self.cleaned_data.get(on), (self.cleaned_data.get(ev) or "").strip())
+                for m, box, on, ev in self.milestone_fields if self.cleaned_data.get(box)]
 
     def indicator_boundfields(self):
         return [self[name] for name in self.indicator_fields]
@@ -114,8 +145,16 @@ class ProgressForm(forms.Form):
                     validate_progress(self.task, date(year, 1, 1), [(indicator_ref(ind), raw)], "-")
                 except DubanError as e:
                     self.add_error(name, e.message)
-        if not self.errors and not self.values() and not (cleaned.get("text") or "").strip():
-            raise forms.ValidationError("请至少填写一项指标数值或进展情况")
+        as_of = cleaned.get("as_of")
+        for m, box, on, _ in self.milestone_fields:
+            when = cleaned.get(on)
+            if cleaned.get(box) and when and as_of and when > as_of:
+                self.add_error(on, f"完成日期不能晚于截至日期({as_of:%Y-%m-%d})")
+            elif cleaned.get(box) and when and when.year < year:
+                self.add_error(on, f"完成日期早于计划年度 {year} 年")
+        if (not self.errors and not self.values() and not (cleaned.get("text") or "").strip()
+                and not self.milestones_done()):
+            raise forms.ValidationError("请至少填写一项指标数值或进展情况(或勾选已完成的时间节点)")
         return cleaned
 
     def values(self) -> list[tuple[str, str]]:

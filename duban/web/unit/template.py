@@ -80,7 +80,8 @@ def submit_template(user, unit: Unit, plan: Plan, stream, *, today) -> list:
             values = [(by_row[r].indicator.metric, by_row[r].amount_text) for r in rep.rows
                       if by_row[r].indicator is not None and by_row[r].value is not None]
             try:
-                saved.append(submit_progress(user, rep.task, rep.as_of, values, rep.text, today=today))
+                saved.append(submit_progress(user, rep.task, rep.as_of, values, rep.text, today=today,
+                                             milestones_done=rep.steps))
             except Forbidden:
                 raise
             except DubanError as e:

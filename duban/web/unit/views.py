@@ -18,7 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.assess_format import fmt_number
 from duban.errors import DubanError
-from duban.ledger.models import Evidence, Milestone, ProgressReport, Responsibility, Task, Unit
+from duban.ledger.milestones import describe_claims
+from duban.ledger.models import (Evidence, Indicator, Milestone, PendingValue, ProgressReport, Responsibility,
+                                 Task, Unit)
+from duban.ledger.models.plans import LIST_ORDER
 from duban.ledger.workflow import (InvalidInput, may_revise, review_progress, revise_progress,
                                    submit_progress)
 from duban.people.roles import (Forbidden, can_report, can_review, can_view_task, require, sees_everything,
@@ -51,7 +54,7 @@ def workspace(request):
     today = timezone.localdate()
     tasks = list(Task.objects.filter(responsibilities__unit=unit).distinct().select_related("plan")
                  .prefetch_related(Prefetch("responsibilities", Responsibility.objects.select_related("unit")))
-                 .order_by("-plan__year", "plan_id", "order"))
+                 .order_by(*LIST_ORDER))
     ids = [t.pk for t in tasks]
     soon = today + timedelta(days=SOON_DAYS)
     upcoming = list(Milestone.objects.filter(task_id__in=ids, done_on__isnull=True, due__gte=today)
@@ -109,7 +112,8 @@ def report(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             saved = submit_progress(request.user, task, form.cleaned_data["as_of"], form.values(),
-                                    form.cleaned_data["text"], form.cleaned_data["files"], today=today)
+                                    form.cleaned_data["text"], form.cleaned_data["files"], today=today,
+                                    milestones_done=form.milestones_done())
         except Forbidden:
             raise
         except DubanError as e:
@@ -140,7 +144,7 @@ def revise(request, pk: int):
         try:
             revise_progress(request.user, rep, values=form.values(), text=form.cleaned_data["text"],
                             expected_version=int(version), files=form.cleaned_data["files"], today=today,
-                            as_of=form.cleaned_data["as_of"])
+                            as_of=form.cleaned_data["as_of"], milestones_done=form.milestones_done())
         except DubanError as e:
             if e.code in ("forbidden", "conflict", "not_found"):
                 raise
@@ -168,7 +172,54 @@ def reviews(request):
         r.rows = [{"metric": o.metric, "value": fmt_number(o.value, o.unit),
                    "target": target_text(o.indicator) if o.indicator else "—",
                    "percent": f"{o.percent:g}%" if o.percent is not None else "—"} for o in r.observations.all()]
-    return render(request, "web/unit/reviews.html", {"page": page, "total": page.paginator.count})
+        r.claims = describe_claims(r)
+    return render(request, "web/unit/reviews.html", {"page": page, "total": page.paginator.count,
+                                                     **_pending_queue(request)})
+
+
+PENDING_PER_PAGE = 30
+
+
+def _pending_queue(request) -> dict:
+    """The report values no single indicator took (待核实), each with its sentence and the indicators
+    of its task to choose from (the likely ones first)."""
+    from duban.ledger.pending import waiting
+
+    page = Paginator(waiting(), PENDING_PER_PAGE).get_page(request.GET.get("values_page"))
+    task_ids = {v.task_id for v in page}
+    by_task = defaultdict(list)
+    for ind in Indicator.objects.filter(task_id__in=task_ids, tracked=True).order_by("order", "pk"):
+        by_task[ind.task_id].append(ind)
+    for v in page:
+        likely = set(v.candidates or [])
+        v.shown = fmt_number(v.value, v.unit)
+        v.choices = sorted(({"pk": i.pk, "label": f"{i.metric}(目标 {target_text(i)})", "likely": i.pk in likely}
+                            for i in by_task[v.task_id]), key=lambda c: not c["likely"])
+    return {"pending_page": page, "pending_total": page.paginator.count}
+
+
+@login_required
+@require_POST
+def decide_value(request, pk: int):
+    """The office assigns a pending value to an indicator of its task, or discards it."""
+    from duban.ledger.pending import assign_value, discard_value
+
+    value = get_object_or_404(PendingValue.objects.select_related("task"), pk=pk)
+    action, note, today = request.POST.get("action"), request.POST.get("note", ""), timezone.localdate()
+    if action == "assign":
+        wanted = request.POST.get("indicator", "")
+        indicator = Indicator.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if indicator is None:
+            raise InvalidInput("请选择该数值对应的指标")
+        assign_value(request.user, value, indicator, today=today, note=note)
+        messages.success(request, f"已将第{value.task.number}项的数值{fmt_number(value.value, value.unit)}"
+                                  f"计入指标“{indicator.metric}”")
+    elif action == "discard":
+        discard_value(request.user, value, today=today, note=note)
+        messages.success(request, f"已舍弃第{value.task.number}项的数值{fmt_number(value.value, value.unit)}")
+    else:
+        raise InvalidInput("请选择计入指标或舍弃")
+    return redirect(reverse("unit:reviews") + "#pending-values")
 
 
 @login_required

@@ -1,0 +1,186 @@
+"""Province scale: does a page cost the same at 1,000 plans as at 30? Each page's latency through the
+real server (`duban serve`) at several ledger sizes, and the ratio of the largest to the smallest.
+
+    python bench/scale.py [--plans 30,300,1000] [--tasks 150] [--requests 60] [--clients 4] [--seconds 10]
+
+For each size, in a child process with a fresh PostgreSQL database of its own (bench/web.py's
+`fresh_database`): the synthetic ledger of the current year (bench/ledger_data.py), every plan assessed
+as of today, an office account with an API token. Measured through `duban serve`, per page, WARMUP
+warm-up requests and N sequential ones over one keep-alive connection:
+
+    /tasks/  /tasks/?q=口袋公园  /public/  /api/tasks?limit=50  a task page (/tasks/<pk>/)
+
+then the dashboard cold (in the child, Django's test client, its cache cleared before each request:
+what the first view after a status change costs), and /tasks/ requests/s with `--clients` clients.
+Printed: per page p50 / p95 at each size and the ratio of the largest size's p95 to the smallest's,
+beside the goals (ratio ≤ 1.5, p95 ≤ 150 ms at 1,000 plans). It prints figures; it is not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.web import (OFFICE, PASSWORD, ROOT, Client, duban_serve, fresh_database, load,  # noqa: E402
+                       make_accounts, measure, percentile)
+
+GOAL_RATIO = 1.5
+GOAL_P95_MS = 150.0
+RESULT = "SCALE-RESULT "
+PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/api/tasks?limit=50", "/dashboard/ (cold)", "/tasks/<pk>/")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plans", default="30,300,1000", help="comma-separated ledger sizes (plans)")
+    ap.add_argument("--tasks", type=int, default=150, help="tasks per plan")
+    ap.add_argument("--requests", type=int, default=60, help="sequential requests per page (after warm-up)")
+    ap.add_argument("--clients", type=int, default=4, help="concurrent /tasks/ clients")
+    ap.add_argument("--seconds", type=float, default=10.0, help="length of the /tasks/ throughput run")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        return child(a)
+    sizes = [int(s) for s in a.plans.split(",") if s.strip()]
+    results: dict[int, dict] = {}
+    for plans in sizes:
+        print(f"== {plans} plans × {a.tasks} tasks on PostgreSQL ==", flush=True)
+        with fresh_database("postgres") as env:
+            if env is None:
+                return
+            started = time.perf_counter()
+            args = [sys.executable, str(Path(__file__).resolve()), "--child", str(plans), "--tasks", str(a.tasks),
+                    "--requests", str(a.requests), "--clients", str(a.clients), "--seconds", str(a.seconds),
+                    "--threads", str(a.threads)]
+            proc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+            for line in proc.stdout.splitlines():
+                if line.startswith(RESULT):
+                    results[plans] = json.loads(line[len(RESULT):])
+                else:
+                    print(line, flush=True)
+            print(f"   (child finished in {time.perf_counter() - started:.1f} s, exit {proc.returncode})", flush=True)
+    report(results)
+
+
+def report(results: dict[int, dict]) -> None:
+    if not results:
+        return
+    sizes = sorted(results)
+    small, big = sizes[0], sizes[-1]
+    head = "".join(f"{f'{n} p50':>11}{f'{n} p95':>11}" for n in sizes)
+    print(f"\n   {'page':<22}{head}{f'p95 {big}/{small}':>14}   goal", flush=True)
+    for page in PAGES:
+        cells = "".join(f"{results[n]['pages'][page]['p50']:11.1f}{results[n]['pages'][page]['p95']:11.1f}"
+                        for n in sizes)
+        ratio = results[big]["pages"][page]["p95"] / max(results[small]["pages"][page]["p95"], 1e-9)
+        p95 = results[big]["pages"][page]["p95"]
+        goal = (f"ratio ≤ {GOAL_RATIO:g}: {'ok' if ratio <= GOAL_RATIO else 'MISSED'}; "
+                f"p95 ≤ {GOAL_P95_MS:g} ms at {big}: {'ok' if p95 <= GOAL_P95_MS else 'MISSED'}")
+        bad = {n: results[n]["pages"][page]["bad"] for n in sizes if results[n]["pages"][page]["bad"]}
+        print(f"   {page:<22}{cells}{ratio:13.2f}×   {goal}" + (f"; NON-200 {bad}" if bad else ""), flush=True)
+    rates = "  ".join(f"{n} plans: {results[n]['throughput']['rate']:.1f}/s" for n in sizes)
+    print(f"\n   /tasks/ with {results[small]['throughput']['clients']} clients: {rates}", flush=True)
+
+
+# ----------------------------------------------------------------------------- the child
+
+
+def child(a) -> None:
+    from duban.django_setup import ensure_schema
+
+    ensure_schema()
+    from django.db import connection
+
+    from bench.ledger_data import build_synthetic_ledger
+    from duban.ledger.assessment import assess_plans
+    from duban.ledger.models import Plan, Task
+
+    today = dt.date.today()
+    stats = build_synthetic_ledger(plans=a.child, tasks=a.tasks, year=today.year, reports=max(1, today.month - 1))
+    print(f"   build: {stats.line()}", flush=True)
+    started = time.perf_counter()
+    plan_ids = list(Plan.objects.order_by("pk").values_list("pk", flat=True))
+    judged = assess_plans(plan_ids, today)
+    print(f"   assessed {judged} tasks of {len(plan_ids)} plans: {time.perf_counter() - started:.1f} s", flush=True)
+    office, token, _ = make_accounts(1)
+    task_ids = list(Task.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
+    rng = random.Random(2024)
+    pages = [  # name, path maker, who asks
+        ("/tasks/", lambda: "/tasks/", "session"),
+        ("/tasks/?q=口袋公园", lambda: "/tasks/?q=%E5%8F%A3%E8%A2%8B%E5%85%AC%E5%9B%AD", "session"),
+        ("/public/", lambda: "/public/", "anonymous"),
+        ("/api/tasks?limit=50", lambda: "/api/tasks?limit=50", "token"),
+        ("/tasks/<pk>/", lambda: f"/tasks/{rng.choice(task_ids)}/", "session"),
+    ]
+    out: dict = {"pages": {}}
+    log_path = Path(os.environ["DUBAN_DATA_DIR"]) / "serve.log"
+    print(f"   measured: duban serve ({a.threads} threads), {len(task_ids):,} tasks, load average {load()}", flush=True)
+    with duban_serve(a.threads, log_path) as port:
+        session = Client(port)
+        session.login(OFFICE, PASSWORD)
+        clients = {"session": session, "anonymous": Client(port), "token": Client(port, token)}
+        for name, path_of, who in pages:
+            out["pages"][name] = measure(clients[who], path_of, a.requests)
+        out["throughput"] = throughput(port, session.cookies, a.clients, a.seconds)
+    out["pages"]["/dashboard/ (cold)"] = cold_dashboard(office, min(a.requests, 30))
+    print(f"   (load average after: {load()})", flush=True)
+    print(RESULT + json.dumps(out), flush=True)
+
+
+def cold_dashboard(office, n: int) -> dict:
+    """/dashboard/ in-process with the cache cleared before each request: what a status change costs."""
+    from django.core.cache import cache
+    from django.test import Client as DjangoClient
+
+    client = DjangoClient()
+    client.force_login(office)
+    client.get("/dashboard/")
+    times, bad = [], {}
+    for _ in range(n):
+        cache.clear()
+        started = time.perf_counter()
+        status = client.get("/dashboard/").status_code
+        times.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            bad[status] = bad.get(status, 0) + 1
+    return {"p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times),
+            "mean": statistics.fmean(times), "bad": bad, "n": n}
+
+
+def throughput(port: int, cookies: dict, clients: int, seconds: float) -> dict:
+    """`clients` threads GET /tasks/ over their own connections (the office's session) for `seconds`."""
+    done = [0] * clients
+    stop_at = time.perf_counter() + seconds
+
+    def run(i: int) -> None:
+        client = Client(port)
+        client.cookies = dict(cookies)
+        while time.perf_counter() < stop_at:
+            status, _, _ = client.get("/tasks/")
+            done[i] += status == 200
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"clients": clients, "rate": sum(done) / (time.perf_counter() - started)}
+
+
+if __name__ == "__main__":
+    main()
