@@ -99,9 +99,58 @@ class DocumentLimitExceeded(UnreadableDocument):
         self.limit = limit  # the name of the limit in duban/extract/limits.py
 
 
+class TemplateProblems(InvalidInput):
+    """Every problem of a filled template, each with its row; nothing is taken when there is one."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        lines = [f"第{row}行:{message}" if row else message for row, message in problems]
+        super().__init__(f"填报表有{len(problems)}处问题,未导入任何数据:" + ";".join(lines))
+
+
+class StaleUpload(DubanError):
+    """An upload kept for its preview that is gone: expired, or imported already."""
+
+    code = "not_found"
+
+    def __init__(self):
+        super().__init__("上传的文件已过期或已经导入,请重新上传")
+
+
+class BulletinStateError(DubanError):
+    """A bulletin step its state does not allow (approving an issued one, deleting an issued one …)."""
+
+    code = "conflict"
+
+
+class BulkItemError(DubanError):
+    """A DubanError of the `index`th item of a bulk request (its code, the item named in the message)."""
+
+    def __init__(self, index: int, error: DubanError):
+        super().__init__(f"第{index + 1}条进展:{error.message}", code=error.code)
+        self.index = index
+
+
+class LoginBusy(DubanError):
+    """Every place to compute a password hash is taken: the login waits no longer."""
+
+    code = "busy"
+
+    def __init__(self) -> None:
+        super().__init__("同时登录的人较多,请稍后再试")
+
+
+class LoginThrottled(RateLimited):
+    """Too many failed logins from one account or address: try again in `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"登录失败次数过多,请 {seconds} 秒后再试")
+        self.seconds = seconds
+
+
 # Codes used with DubanError(…, code=…) directly, beside the classes' own codes.
 CODES = {
     "error", "invalid", "forbidden", "not_found", "unauthorized", "conflict", "invalid_transition",
     "rate_limited", "invalid_token", "transfer", "unreadable_document", "unknown_unit", "unknown_status",
-    "invalid_policy", "exists", "too_large", "limit_exceeded",
+    "invalid_policy", "exists", "too_large", "limit_exceeded", "unavailable", "busy",
 }

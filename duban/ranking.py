@@ -12,7 +12,7 @@ from duban.assess import Status
 
 POINTS = {Status.DONE: 100, Status.AHEAD: 100, Status.ON_TRACK: 90, Status.BEHIND: 60,
           Status.NOT_STARTED: 40, Status.SERIOUSLY_BEHIND: 30, Status.OVERDUE: 0}
-SCORING_NOTE = ("得分为牵头任务得分的平均值:已完成、超序时进度100分,达序时进度90分,滞后60分,"
+SCORING_NOTE = ("排名依据:得分为牵头任务得分的平均值:已完成、超序时进度100分,达序时进度90分,滞后60分,"
                 "未开始40分,严重滞后30分,逾期0分;暂无可评价数据的任务不计分。"
                 "得分高者在前,得分相同时牵头任务多者在前,得分相同者名次并列。")
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "duban.core",
     "duban.ledger",
     "duban.people",
     "duban.supervision",

@@ -21,15 +21,11 @@ from duban.bulletins.models import Bulletin
 from duban.bulletins.render import FORMATS, render
 from duban.bulletins import summary
 from duban.bulletins.snapshot import collect_snapshot
-from duban.errors import DubanError
+from duban.errors import BulletinStateError, DubanError
 from duban.ledger.assessment import assess_plan
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.ledger.models import Plan
 from duban.people.roles import can_manage, require
-
-
-class BulletinStateError(DubanError):
-    code = "conflict"
 
 
 def _allowed(actor) -> None:

@@ -6,6 +6,8 @@ save, its lists no delete and no add: data is corrected on duban's own pages.
 """
 from django.contrib import admin
 
+from duban.core.models import AuditEntry
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
@@ -30,3 +32,10 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]  # the audit trail is append-only

@@ -93,19 +93,6 @@ class StatusChangeAdmin(ReadOnlyAdmin):
     list_filter = ["status", "color"]
 
 
-@admin.register(m.AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
-    readonly_fields = [f.name for f in m.AuditEntry._meta.fields]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the audit trail is append-only
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(m.PendingValue)
 class PendingValueAdmin(ReadOnlyAdmin):
     """Looked up here; decided in the review page (进展审核), through the audited actions."""

@@ -1,27 +1,4 @@
-"""The audit trail: every change records who, when, what, before and after."""
-from __future__ import annotations
-
-from django.core.serializers.json import DjangoJSONEncoder
-
-from duban.ledger.models import AuditEntry
-
-_ENCODER = DjangoJSONEncoder()
-
-
-def _plain(value):
-    """JSON-safe copy (dates, decimals → strings) so the entry stores what was there."""
-    import json
-
-    return None if value is None else json.loads(_ENCODER.encode(value))
-
-
-def record(actor, actor_name: str, action: str, obj, *, before=None, after=None, summary: str = "", task=None):
-    """One audit entry; call inside the change's transaction so both happen or neither."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        actor_name = actor.get_username()
-    else:
-        actor = None
-    return AuditEntry.objects.create(
-        actor=actor, actor_name=actor_name or "system", action=action,
-        object_type=obj._meta.label_lower if obj is not None else "", object_id=str(getattr(obj, "pk", "")),
-        task=task, before=_plain(before), after=_plain(after), summary=summary)
+"""Moved to `duban.core.audit` (the audit trail every app uses lives in the core, not in the ledger).
+This name is kept only so that branches written before the move still import; new code imports
+`duban.core.audit`."""
+from duban.core.audit import record  # re-exported

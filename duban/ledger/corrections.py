@@ -13,11 +13,11 @@ from datetime import date
 
 from django.db import transaction
 
+from duban.core.audit import record
+from duban.core.inputs import parse_amount
 from duban.errors import InvalidInput
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.models import Indicator, Milestone, Responsibility, Section, Task
-from duban.ledger.services import parse_amount
 from duban.ledger.units import find_unit
 from duban.ledger.version import bump_ledger_version
 from duban.people.roles import can_manage, require

@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from duban.core.audit import record
 from duban.errors import UnreadableDocument
 from duban.extract import limits
 from duban.extract.pipeline import extract_document
 from duban.extract.readers import MAX_BYTES, read_bytes
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.genre import city_of, genre_of
 from duban.ledger.matching import Candidate, Reported, best_task, place_values
 from duban.ledger.models import (

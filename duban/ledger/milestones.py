@@ -14,8 +14,8 @@ from datetime import date
 
 from django.db import transaction
 
+from duban.core.audit import record
 from duban.errors import InvalidInput
-from duban.ledger.audit import record
 from duban.ledger.models import Milestone, ProgressReport, Task
 from duban.ledger.version import bump_ledger_version
 

@@ -12,10 +12,10 @@ from datetime import date
 from django.db import transaction
 
 from duban.assess_format import fmt_number
+from duban.core.audit import record
 from duban.errors import Conflict, InvalidInput
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.models import Indicator, Observation, PendingValue, ProgressReport
 from duban.ledger.version import bump_ledger_version
 from duban.people.roles import can_review, require

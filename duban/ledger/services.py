@@ -2,15 +2,14 @@
 callers (CLI, pages, API) only parse input and call it."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 
+from duban.core.audit import record
+from duban.core.inputs import parse_amount  # re-exported for importers on other branches
 from duban.errors import DubanError, InvalidInput
 from duban.extract.lexicon import lexicon
-from duban.ledger.audit import record
 from duban.ledger.matching import similarity
 from duban.ledger.models import (
     Indicator,
@@ -22,24 +21,7 @@ from duban.ledger.models import (
 )
 from duban.ledger.version import bump_ledger_version
 
-_AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万)?\s*(\S*)\s*$")
-_SCALE = {"万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万亿": 1e12, None: 1}
 ABSURD_FACTOR = 100  # a value more than 100× the target is a typing error, not progress
-
-
-@dataclass(frozen=True)
-class Amount:
-    value: float
-    unit: str | None  # None when only a number was given
-
-
-def parse_amount(text: str) -> Amount:
-    """`15万` → 150000, `36.61万人` → 366100 人, `75%` → 75 %."""
-    m = _AMOUNT.match(text or "")
-    if not m:
-        raise InvalidInput(f"无法识别的数值“{text}”(例:15万、36.61万人、75%)")
-    unit = m.group(3) or None
-    return Amount(float(m.group(1)) * _SCALE[m.group(2)], lexicon().unit_name(unit) if unit else None)
 
 
 def get_plan(ref: str) -> Plan:

@@ -24,9 +24,11 @@ from duban.assess_format import fmt_number, plain
 from duban.extract.dates import month_end
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
+from duban.core.inputs import parse_amount
+from duban.errors import InvalidInput, TemplateProblems
 from duban.ledger.milestones import DoneClaim
 from duban.ledger.models import Indicator, Milestone, Observation, Plan, ProgressReport, Responsibility, Task, Unit
-from duban.ledger.services import ABSURD_FACTOR, InvalidInput, parse_amount
+from duban.ledger.services import ABSURD_FACTOR
 
 _THIN = Side(style="thin", color="808080")
 BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -276,15 +278,6 @@ class TemplateReport:
     values: list[tuple[Indicator, float]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     steps: list[DoneClaim] = field(default_factory=list)  # the milestones it says are done
-
-
-class TemplateProblems(InvalidInput):
-    """Every problem of a filled template, each with its row; nothing is taken when there is one."""
-
-    def __init__(self, problems: list[tuple[int, str]]):
-        self.problems = problems
-        lines = [f"第{row}行:{message}" if row else message for row, message in problems]
-        super().__init__(f"填报表有{len(problems)}处问题,未导入任何数据:" + ";".join(lines))
 
 
 def read_progress_template(unit: Unit, plan: Plan, stream) -> list[ParsedRow]:

@@ -48,6 +48,8 @@ from django.utils import timezone
 from duban.errors import DubanError, TransferError
 
 FORMAT = "duban.ledger/1"
+# Models that moved to another app since a dump was written: the old label → the new one.
+MOVED = {"ledger.auditentry": "core.auditentry"}
 ACCOUNT_MODELS = ("auth.Group", settings.AUTH_USER_MODEL)
 # short-lived throttling records, not part of the ledger; the trend's points, computed again from the history
 NOT_MOVED = frozenset({"people.loginfailure", "ledger.trendpoint"})
@@ -331,6 +333,7 @@ def _check_header(path, header) -> None:
     counts = header.get("counts")
     if not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
         raise _bad(path, "台账导出文件结构不完整(缺少条数)")
+    header["counts"] = counts = {MOVED.get(label, label): n for label, n in counts.items()}
     known = {_label(m) for m in transfer_models()}
     unknown = sorted(set(counts) - known)
     if unknown:
@@ -340,6 +343,7 @@ def _check_header(path, header) -> None:
 def _checked(path, o):
     if not isinstance(o, dict) or not isinstance(o.get("model"), str) or not isinstance(o.get("fields"), dict):
         raise _bad(path, "台账导出文件结构不完整")
+    o["model"] = MOVED.get(o["model"], o["model"])
     return o
 
 

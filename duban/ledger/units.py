@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import transaction
 
 from duban.errors import DubanError
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.ledger.models import Responsibility, Unit, UnitAlias
 from duban.ledger.unitnames import unit_key, unit_kind
 from duban.ledger.version import bump_ledger_version

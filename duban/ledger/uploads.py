@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.core.files.storage import default_storage
 
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10

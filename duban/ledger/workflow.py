@@ -17,14 +17,14 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from duban.errors import Conflict as BaseConflict
-from duban.errors import DubanError
+from duban.core.audit import record
+from duban.core.inputs import parse_amount
+from duban.errors import Conflict, DubanError, InvalidInput
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import reassess
-from duban.ledger.audit import record
 from duban.ledger.milestones import mark_reported, validate_claims
 from duban.ledger.models import Evidence, Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
-from duban.ledger.services import ABSURD_FACTOR, InvalidInput, find_indicator, parse_amount
+from duban.ledger.services import ABSURD_FACTOR, find_indicator
 from duban.ledger.signals import report_reviewed
 from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
 from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
@@ -39,11 +39,6 @@ State = ProgressReport.State
 
 CONFLICT_MESSAGE = "该进展已被他人修改,请刷新后重试"
 EDITABLE_STATES = (State.SUBMITTED, State.RETURNED)
-
-
-class Conflict(BaseConflict):
-    def __init__(self, message: str = CONFLICT_MESSAGE):
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- validation (shared with services)
@@ -201,7 +196,7 @@ def _current(report: ProgressReport, expected_version: int) -> ProgressReport:
     if current is None:
         raise DubanError("该进展已不存在", code="not_found")
     if current.version != expected_version:
-        raise Conflict()
+        raise Conflict(CONFLICT_MESSAGE)
     return current
 
 

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from duban.errors import RateLimited
+from duban.errors import LoginThrottled
 from duban.people import throttle
-
-
-class LoginThrottled(RateLimited):
-    def __init__(self, seconds: int) -> None:
-        super().__init__(f"登录失败次数过多,请 {seconds} 秒后再试")
-        self.seconds = seconds
 
 
 def client_address(request) -> str:

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-from duban.errors import DubanError
+from duban.errors import LoginBusy
 
 MEMORY_KIB = 19 * 1024
 TIME_COST = 2
@@ -52,13 +52,6 @@ def _return_hash_memory_to_the_system() -> None:
 
 
 _return_hash_memory_to_the_system()
-
-
-class LoginBusy(DubanError):
-    code = "busy"
-
-    def __init__(self) -> None:
-        super().__init__("同时登录的人较多,请稍后再试")
 
 
 @contextmanager

@@ -5,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from duban.people.backends import LoginThrottled
-from duban.people.hashers import LoginBusy
+from duban.errors import LoginBusy, LoginThrottled
 
 WRONG = "用户名或密码不正确"
 

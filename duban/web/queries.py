@@ -161,6 +161,17 @@ def with_history(qs: QuerySet, as_of: date) -> QuerySet:
     )
 
 
+def stored_judgement(task: Task, as_of: date) -> tuple[str, str, str]:
+    """A task's stored (status, colour, reason) as of a date — what the dashboard, the lists, the
+    portal and the API read: its current assessment from the date it was made on, before that its
+    latest task-level StatusChange on or before the date ("" when it was not yet assessed by then)."""
+    if task.assessed_on is not None and as_of >= task.assessed_on:
+        return task.status, task.status_color, task.status_reason
+    last = (StatusChange.objects.filter(task=task, indicator__isnull=True, as_of__lte=as_of)
+            .order_by("-as_of", "-id").values_list("status", "color", "reason").first())
+    return last or ("", "", "")
+
+
 # ------------------------------------------------------------------------------ counting
 
 

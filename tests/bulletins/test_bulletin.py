@@ -20,9 +20,10 @@ from duban.bulletins.models import Bulletin
 from duban.bulletins.render import render
 from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, discard_bulletin,
                                       publish_bulletin, published_bulletins, render_bulletin)
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Plan
+from duban.ledger.models import Plan
 from duban.ledger.services import get_task, record_progress
 from duban.people.roles import Forbidden
 from duban.people.services import add_user

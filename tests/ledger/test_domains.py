@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.ledger.domains import standard_domains, suggest_domain
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Plan, Task
+from duban.ledger.models import Plan, Task
 from duban.web import queries as Q
 from tests.conftest import seed
 

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_bytes, import_file
 from duban.ledger.models import (
-    AuditEntry,
     Finding,
     Indicator,
     Milestone,

@@ -10,7 +10,8 @@ from duban.cli import main
 from duban.errors import InvalidInput
 from duban.ledger.corrections import complete_milestone
 from duban.ledger.milestones import DoneClaim, find_milestone
-from duban.ledger.models import AuditEntry, Milestone, ProgressReport, StatusChange, Task
+from duban.core.models import AuditEntry
+from duban.ledger.models import Milestone, ProgressReport, StatusChange, Task
 from duban.ledger.services import record_progress
 from duban.ledger.workflow import review_progress, revise_progress, submit_progress
 from duban.people.roles import Forbidden

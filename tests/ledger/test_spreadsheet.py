@@ -7,13 +7,14 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import (AuditEntry, Checkpoint, Finding, Indicator, Milestone, Observation, Plan,
-                                 ProgressReport, Responsibility, Section, SourceDocument, StatusChange, Task, Unit,
-                                 UnitAlias)
+from duban.ledger.models import (Checkpoint, Finding, Indicator, Milestone, Observation, Plan, ProgressReport,
+                               Responsibility, Section, SourceDocument, StatusChange, Task, Unit, UnitAlias)
 from duban.ledger.services import get_task, record_progress
-from duban.ledger.spreadsheet import (TEMPLATE_HEADERS, TemplateProblems, export_plan_xlsx, group_rows,
-                                      progress_template_xlsx, read_progress_template)
+from duban.errors import TemplateProblems
+from duban.ledger.spreadsheet import (TEMPLATE_HEADERS, export_plan_xlsx, group_rows, progress_template_xlsx,
+                                      read_progress_template)
 from duban.ledger.units import get_unit
 from tests.conftest import seed
 

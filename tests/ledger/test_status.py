@@ -7,10 +7,11 @@ from django.core.management import call_command  # noqa: F401 - keeps Django's t
 
 from duban import assess as A
 from duban.cli import main
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport, StatusChange, Task, Unit
+from duban.ledger.models import Observation, Plan, ProgressReport, StatusChange, Task, Unit
 from duban.ledger.report import status_rows
 from duban.ledger.services import get_plan, get_task, record_progress
 from duban.ledger.units import find_unit, merge_units

@@ -43,7 +43,7 @@ def test_dump_wipe_load_brings_back_every_field_of_every_row(tmp_path, name):
     build_small_ledger()
     before = snapshot()
     counts = transfer().dump(tmp_path / name)
-    assert counts["ledger.observation"] == 2 and counts["auth.user"] == 1 and counts["ledger.auditentry"] == 2
+    assert counts["ledger.observation"] == 2 and counts["auth.user"] == 1 and counts["core.auditentry"] == 2
     assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left beside it
 
     raw = (tmp_path / name).read_bytes()
@@ -296,3 +296,23 @@ def test_the_seeds_ledger_gives_the_same_status_after_moving_to_postgresql(tmp_p
         on_sqlite = json.loads(_duban(args, database_url=None, data_dir=sqlite_dir))
         on_postgres = json.loads(_duban(args, database_url=fresh_postgres_database, data_dir=pg_dir))
         assert len(on_sqlite) == 186 and on_postgres == on_sqlite
+
+
+@pytest.mark.django_db
+def test_a_dump_written_when_the_audit_trail_lived_in_the_ledger_still_loads(tmp_path):
+    """The audit trail moved from the ledger to the core app: a dump naming its rows ledger.auditentry
+    (as dumps before the move did) loads them as core.auditentry, every row back."""
+    from duban.core.models import AuditEntry
+
+    build_small_ledger()
+    before = snapshot()
+    path = tmp_path / "old.json"
+    transfer().dump(path)
+    text = path.read_text("utf-8")
+    assert '"core.auditentry"' in text
+    path.write_text(text.replace('"core.auditentry"', '"ledger.auditentry"'), "utf-8")
+    assert transfer().check(path)["core.auditentry"] == 2
+    wipe()
+    assert not AuditEntry.objects.exists()
+    assert transfer().load(path)["core.auditentry"] == 2
+    assert snapshot() == before

@@ -11,19 +11,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError, UnreadableDocument
 from duban.ledger import workflow
 from duban.ledger.importer import import_file
-from duban.ledger.models import (
-    AuditEntry,
-    Evidence,
-    Observation,
-    Plan,
-    ProgressReport,
-    SourceDocument,
-    StatusChange,
-    Task,
-)
+from duban.ledger.models import Evidence, Observation, Plan, ProgressReport, SourceDocument, StatusChange, Task
 from duban.ledger.workflow import (
     Conflict,
     confirm_import,

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
-from duban.ledger.models import AuditEntry, Comment, Task
+from duban.ledger.models import Comment, Task
 from duban.ledger.units import get_unit
 from duban.people.roles import Forbidden
 from duban.supervision.models import Case, CaseEvent, CaseFile, Notification

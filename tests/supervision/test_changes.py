@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Indicator, Plan, Task
+from duban.ledger.models import Indicator, Plan, Task
 from duban.people.roles import Forbidden
 from duban.supervision.models import ChangeRequest, Notification
 from duban.supervision.services import (adjusted_words, decide_change, original_due, original_dues, original_target,

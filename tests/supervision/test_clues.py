@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import signing
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
-from duban.ledger.models import AuditEntry
 from duban.people.roles import Forbidden
 from duban.supervision.models import Clue, Notification, Problem
 from duban.supervision.services import (BadToken, RateLimited, assign_problem, check_clue_token, clue_form_token,

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.comments import add_comment
-from duban.ledger.models import AuditEntry
 from duban.people.roles import Forbidden
 from duban.supervision.models import InstructionOutcome, Notification
 from duban.supervision.services.instructions import (instruction_to_case, instructions_by, pending_instructions,

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from duban import assess as A
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.assessment import assess_plan
-from duban.ledger.models import AuditEntry, Task
+from duban.ledger.models import Task
 from duban.people.roles import Forbidden
 from duban.supervision.models import Notification, ProblemEvent
 from duban.supervision.services import (apply_problem_pressure, assign_problem, confirm_problem, coordinate_problem,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from duban.ledger.models import AuditEntry
+from duban.core.models import AuditEntry
 from duban.supervision.models import CaseEvent, Notification, Urge
 from duban.supervision.services import (acknowledge_case, assign_case, cases_for_leader, mark_read,
                                         notifications_for, open_case_for_lagging_task, review_feedback, run_reminders,

@@ -40,11 +40,11 @@ from django.utils import timezone
 
 from duban.bulletins.models import Bulletin
 from duban.bulletins.services import approve_bulletin, create_bulletin, publish_bulletin
+from duban.core.models import AuditEntry
 from duban.extract.readers import sniff
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
-from duban.ledger.models import (AuditEntry, Comment, Evidence, Plan, ProgressReport, SourceDocument, Task,
-                                 Unit)
+from duban.ledger.models import Comment, Evidence, Plan, ProgressReport, SourceDocument, Task, Unit
 from duban.ledger.spreadsheet import TEMPLATE_HEADERS, progress_template_xlsx
 from duban.ledger.workflow import preview_import, submit_progress
 from duban.people.models import ApiToken

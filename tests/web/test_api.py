@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils.crypto import get_random_string
 from django.utils import timezone
 
+from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport, StatusChange, Task, Unit
+from duban.ledger.models import Observation, Plan, ProgressReport, StatusChange, Task, Unit
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from tests.conftest import seed

@@ -19,8 +19,9 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from duban.core.models import AuditEntry
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Observation, Plan, ProgressReport
+from duban.ledger.models import Observation, Plan, ProgressReport
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from tests.conftest import seed

@@ -15,7 +15,8 @@ from django.urls import reverse
 from duban.errors import Forbidden, InvalidInput
 from duban.ledger import corrections as C
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Indicator, Plan, Responsibility, Task
+from duban.core.models import AuditEntry
+from duban.ledger.models import Indicator, Plan, Responsibility, Task
 from duban.ledger.services import record_progress
 from duban.ledger.version import KEY as VERSION_KEY
 from duban.people.services import add_user

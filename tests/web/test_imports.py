@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from duban.ledger.models import AuditEntry, Plan, SourceDocument, Task
+from duban.core.models import AuditEntry
+from duban.ledger.models import Plan, SourceDocument, Task
 from duban.people.services import add_user
 from tests.conftest import seed
 

@@ -10,11 +10,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from duban import assess as A
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Comment, Plan, Responsibility, StatusChange, Task, TrendPoint, Unit
+from duban.ledger.models import Comment, Plan, Responsibility, StatusChange, Task, TrendPoint, Unit
 from duban.people.roles import visible_tasks
 from duban.people.services import add_user
 from duban.web import queries

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 
-from duban.ledger.models import AuditEntry
+from duban.core.models import AuditEntry
 from duban.ledger.units import get_unit
 from tests.web.supervision_fixtures import *
 

@@ -7,10 +7,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Evidence, Finding, Plan, ProgressReport, Task
+from duban.ledger.models import Evidence, Finding, Plan, ProgressReport, Task
 from duban.people.services import add_user
 from tests.conftest import seed
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from duban.ledger.models import AuditEntry, ProgressReport
+from duban.core.models import AuditEntry
+from duban.ledger.models import ProgressReport
 from duban.ledger.spreadsheet import TEMPLATE_HEADERS
 from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from duban.core.models import AuditEntry
 from duban.ledger.importer import import_file
-from duban.ledger.models import AuditEntry, Evidence, Milestone, Plan, ProgressReport, Task, Unit
+from duban.ledger.models import Evidence, Milestone, Plan, ProgressReport, Task, Unit
 from duban.people.services import add_user
 from tests.conftest import seed
 

@@ -15,9 +15,9 @@ from django.db.models import Max, Q
 
 from duban.assess import Status
 from duban.errors import Conflict, DubanError
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.ledger.models import Comment, Task, Unit
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.ledger.units import get_unit
 from duban.people.models import Role
 from duban.people.roles import can_comment, require, role_of

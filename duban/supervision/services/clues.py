@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 
 from duban.errors import BadToken, DubanError, RateLimited
 from duban.ledger.models import Task
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.supervision import rules
 from duban.supervision.models import Clue
 from duban.supervision.rules import POLICY, SupervisionPolicy

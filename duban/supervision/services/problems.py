@@ -16,9 +16,10 @@ from django.db import models, transaction
 
 from duban import assess as A
 from duban.errors import DubanError
-from duban.ledger.audit import record
+from duban.ledger.assessment import reassess
+from duban.core.audit import record
 from duban.ledger.models import Task
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import can_view_task, require, role_of
 from duban.supervision import rules
@@ -86,6 +87,7 @@ def _opened(problem: Problem, actor, today: date, text: str) -> None:
     record(actor, problem.raised_by_name, "problem.raise", problem, task=task,
            after={"text": text, "source": problem.source},
            summary=f"第{task.number}项 {rules.PROBLEM_SOURCES[problem.source]}:{text[:60]}")
+    reassess([task.pk], today)  # a repeated problem lifts the task at once, on every page
     notify(office_users(), Kind.PROBLEM if problem.source == "internal" else Kind.CLUE,
            f"第{task.number}项有新{'问题' if problem.source == 'internal' else '群众线索'}:{text[:100]}",
            link=problem.path(), today=today)
@@ -189,6 +191,8 @@ def _move(actor, problem: Problem, action: str, today: date, note: str, **fields
            before={"state": current},
            after={"state": to, "note": note, **{k: _plain(getattr(problem, k)) for k in fields}},
            summary=f"问题{problem.pk} {verb}:{rules.PROBLEM_STATES[current]}→{rules.PROBLEM_STATES[to]}")
+    if problem.task_id is not None:  # resolved or dismissed: the pressure it put on the task is gone
+        reassess([problem.task_id], today)
     return event
 
 # ---------------------------------------------------------------- pressure on the assessment

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.supervision import rules
 from duban.supervision.models import Case, CaseEvent, Notification, Urge
 from duban.supervision.rules import POLICY, Level, SupervisionPolicy, urgency

@@ -14,7 +14,7 @@ from ninja import Query, Router
 
 from duban.ledger.assessment import assess_tasks
 from duban.ledger.models import Plan, Task
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
 from duban.web.api.errors import NotFound

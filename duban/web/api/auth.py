@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from duban.ledger.audit import record
+from duban.core.audit import record
 from duban.people.models import ApiToken
 from duban.web.api.errors import NotFound
 from duban.web.api.schemas import MAX_ID, IssuedTokenOut, TokenIn, TokenOut, errors

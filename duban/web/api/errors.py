@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from duban.errors import DubanError, NotFound, Unauthorized
+from duban.errors import BulkItemError, DubanError, NotFound, Unauthorized  # BulkItemError: re-exported
 from duban.web.errors import status_of
 
 logger = logging.getLogger("duban.api")
@@ -40,14 +40,6 @@ PYDANTIC = {
 
 def pydantic_message(error: dict) -> str:
     return PYDANTIC.get(str(error.get("type", "")), "取值无效")
-
-
-class BulkItemError(DubanError):
-    """A DubanError of the `index`th item of a bulk request (its code, the item named in the message)."""
-
-    def __init__(self, index: int, error: DubanError):
-        super().__init__(f"第{index + 1}条进展:{error.message}", code=error.code)
-        self.index = index
 
 
 def error_body(code: str, message: str, **extra) -> dict:

@@ -19,7 +19,8 @@ from duban.ledger.models import Observation, ProgressReport
 from duban.people.roles import Forbidden
 from duban.web.api import access, present
 from duban.web.api.auth import AUTH, PUBLIC, viewer
-from duban.web.api.errors import BulkItemError, NotFound, Unauthorized
+from duban.errors import BulkItemError
+from duban.web.api.errors import NotFound, Unauthorized
 from duban.web.api.schemas import (MAX_ID, MAX_LIMIT, MAX_OFFSET, BulkProgressIn, ProgressIn, ProgressOut,
                                    ProgressPage, ReportState, ReviewIn, errors)
 

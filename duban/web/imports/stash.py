@@ -12,17 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from duban.errors import DubanError
+from duban.errors import StaleUpload
 
 KEEP_SECONDS = 2 * 24 * 3600  # an upload not confirmed within two days is dropped
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
-
-
-class StaleUpload(DubanError):
-    code = "not_found"
-
-    def __init__(self):
-        super().__init__("上传的文件已过期或已经导入,请重新上传")
 
 
 def _dir() -> Path:

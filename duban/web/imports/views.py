@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.assess_format import fmt_number
+from duban.core.models import AuditEntry
 from duban.errors import DubanError, UnreadableDocument
 from duban.extract.readers import KIND_NAMES, MAX_BYTES, sniff
-from duban.ledger.models import AuditEntry, Finding, SourceDocument
+from duban.ledger.models import Finding, SourceDocument
 from duban.ledger.workflow import confirm_import, extraction_problems, preview_import
 from duban.people.roles import can_import, require
 from duban.web.imports import stash

@@ -22,11 +22,11 @@ from django.views.decorators.http import require_POST
 
 from duban import assess as A
 from duban.assess_format import fmt_number
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
 from duban.ledger.comments import MAX_LENGTH, add_comment
 from duban.ledger.models import (
-    AuditEntry,
     Checkpoint,
     Comment,
     Observation,
@@ -235,7 +235,8 @@ def task_detail(request, pk: int):
     if not can_view_task(request.user, task):
         raise PermissionDenied
     as_of = Q.parse_date(request.GET.get("as_of")) or today()
-    assessment = assess_tasks([task], as_of)[task.pk]
+    assessment = assess_tasks([task], as_of)[task.pk]  # the indicators' detail, judged by the one function
+    status, color, reason = Q.stored_judgement(task, as_of)  # the task's status, as every other page reads it
     milestones = list(task.milestones.order_by("due", "order"))
     indicators = list(task.indicators.order_by("order", "pk").prefetch_related(
         Prefetch("checkpoints", queryset=Checkpoint.objects.select_related("milestone").order_by("milestone__due"))))
@@ -261,7 +262,7 @@ def task_detail(request, pk: int):
         "audit": AuditEntry.objects.filter(task=task).order_by("-at", "-id")[:200],
         "can_comment": can_comment(request.user), "can_review": can_review(request.user), "comment_kinds": Comment.Kind.choices if role_of(request.user) == Role.LEADER
         else [(Comment.Kind.COMMENT.value, Comment.Kind.COMMENT.label)], "max_length": MAX_LENGTH,
-        "status_color": Q.color_of(task.status_color),
+        "status": status or Q.UNASSESSED, "status_color": Q.color_of(color), "status_reason": reason,
         "corrections": panel_context(task, indicators, milestones, responsibilities) if can_manage(request.user)
         else None,
     })

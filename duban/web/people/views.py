@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from duban.core.models import AuditEntry
 from duban.errors import DubanError
-from duban.ledger.models import AuditEntry, Unit
+from duban.ledger.models import Unit
 from duban.people.models import Role
 from duban.people.roles import can_manage
 from duban.people.services import (

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.errors import DubanError
 from duban.ledger.models import Comment, Responsibility, Unit
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import require, role_of, sees_everything
 from duban.supervision import rules

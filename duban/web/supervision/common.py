@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from duban.ledger.models import Task, Unit
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.web import queries as Q
 
 PAGE_SIZE = 50

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.errors import DubanError
-from duban.ledger.services import InvalidInput
+from duban.errors import InvalidInput
 from duban.people.roles import can_view_task, require, role_of
 from duban.supervision import rules
 from duban.supervision.services import (assign_problem, can_view_problem, confirm_problem, coordinate_problem,

@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from duban.errors import DubanError
+from duban.errors import DubanError, InvalidInput, TemplateProblems
 from duban.ledger.models import Plan, Unit
-from duban.ledger.services import InvalidInput
-from duban.ledger.spreadsheet import TemplateProblems, group_rows, progress_template_xlsx, read_progress_template
+from duban.ledger.spreadsheet import group_rows, progress_template_xlsx, read_progress_template
 from duban.ledger.workflow import submit_progress
 from duban.people.roles import Forbidden, require, sees_everything, unit_of
 from duban.web import queries as Q
