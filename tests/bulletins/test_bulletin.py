@@ -23,7 +23,7 @@ from duban.bulletins.services import (approve_bulletin, content_of, create_bulle
 from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_file
-from duban.ledger.models import Plan
+from duban.ledger.models import PendingValue, Plan
 from duban.ledger.services import get_task, record_progress
 from duban.people.roles import Forbidden
 from duban.people.services import add_user
@@ -109,7 +109,7 @@ def test_the_bulletin_restates_every_gold_value_and_percentage_for_its_task(bull
     content = content_of(bulletin)
     md = md_sections(render(content, "md").decode("utf-8"))
     word = docx_sections(render(content, "docx"))
-    checked = 0
+    checked = waiting = 0
     for task in expected["tasks"]:
         for name, sections in (("md", md), ("docx", word)):
             # the value lines (not the report text, which quotes the source anyway)
@@ -118,11 +118,16 @@ def test_the_bulletin_restates_every_gold_value_and_percentage_for_its_task(bull
                 for v in p["values"]:
                     value = written(v["value"], v["unit"])
                     share = f"占年计划的{percent_written(v['percent'])}" if v["percent"] is not None else ""
-                    assert any(value in line and share in line for line in lines), (
-                        f"{name}: task {task['number']}: {value} {share} not in {lines}")
+                    if not any(value in line and share in line for line in lines):
+                        # a value that measures no indicator of its task waits as 待核实: no actual to restate
+                        assert PendingValue.objects.filter(task__plan=bulletin.plan, task__number=task["number"],
+                                                           value=v["value"]).exists(), (
+                            f"{name}: task {task['number']}: {value} {share} not in {lines}")
+                        waiting += 1
                     checked += 1
     values = sum(len(p["values"]) for t in expected["tasks"] for p in t["progress"])
     assert values == 63 and checked == 2 * values  # every progress value of the gold, in both documents
+    assert waiting < checked / 2  # most are the indicators' actuals (2024: 20 of 63 wait for the office)
 
 
 def test_the_headline_counts_come_from_the_snapshot(bulletin):
