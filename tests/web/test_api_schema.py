@@ -102,8 +102,11 @@ def in_process():
 
 
 def load_schema():
-    """The document as the WSGI application serves it (no database needed to build it)."""
-    from duban.wsgi import application
+    """The document as the WSGI application serves it (no database needed to build it). Django's own
+    WSGI handler: duban.wsgi refuses to start in production mode (a test server URL) without its keys."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
 
     return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
