@@ -57,7 +57,8 @@ def waitress_server(threads: int = SERVER_THREADS):
     and dropped at the end of the run)."""
     from waitress.server import create_server
 
-    from duban.wsgi import application
+    from django.core.wsgi import get_wsgi_application  # duban.wsgi refuses production mode without its keys
+    application = get_wsgi_application()
 
     settings_dict = connection.settings_dict  # the dict every thread's connection is made from
     max_age = settings_dict.get("CONN_MAX_AGE", 0)

@@ -155,7 +155,8 @@ def test_a_submission_on_one_server_is_on_the_other_servers_dashboard_at_once(le
     prefix = f"duban-test-{secrets.token_hex(4)}"
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DUBAN_DEBUG")}
     env.update(DUBAN_DATABASE_URL=database_url(), DUBAN_CACHE_URL=REDIS_URL, DUBAN_CACHE_PREFIX=prefix,
-               DUBAN_SECRET_KEY=settings.SECRET_KEY, DUBAN_DATA_DIR=str(tmp_path))
+               DUBAN_SECRET_KEY=secrets.token_urlsafe(50), DUBAN_ALLOWED_HOSTS="127.0.0.1,localhost",
+               DUBAN_DATA_DIR=str(tmp_path))  # production mode (a database URL): its keys are required
     store = redis.Redis.from_url(REDIS_URL)
     try:
         with ExitStack() as servers:
