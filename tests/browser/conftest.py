@@ -44,10 +44,41 @@ def page(browser, live_server):
     assert not blocked, blocked
 
 
+@pytest.fixture(autouse=True)
+def quick(settings, tmp_path):
+    """Cheap password hashes (a browser test logs in many times) and uploads in the test's own folder."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def task14(seeds):
+    """Task 14 of the 2024 progress (seed 002, 消防站 and AED), its plan assessed as of 30 November 2024."""
+    from datetime import date
+
+    from duban.ledger.assessment import assess_plan
+    from duban.ledger.importer import import_file
+    from duban.ledger.models import Plan, Task
+    from tests.conftest import seed
+
+    import_file(seed(seeds, "002"))
+    plan = Plan.objects.get(year=2024)
+    assess_plan(plan.pk, date(2024, 11, 30))
+    return Task.objects.get(plan=plan, number="14")
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def new_page(browser, live_server, width: int = 1280):
+    """A second person's browser (its own context: its own cookies), `width` px wide."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    return pg
 
 
 def login(page, username: str, password: str) -> None:

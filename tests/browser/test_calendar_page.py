@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PW = "duban-browser-pass-2024"
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def test_calendar_shows_a_seed_milestone(page, browser, live_server, seeds, screenshots):
     import_file(seed(seeds, "000"))

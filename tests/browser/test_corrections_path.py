@@ -22,11 +22,6 @@ PW = "duban-browser-pass-2024"
 SCHOOLS = "开工新建改扩建中小学和幼儿园"
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def units_of(t: Task) -> dict:
     rs = t.responsibilities.select_related("unit").order_by("role", "order")

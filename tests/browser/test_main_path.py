@@ -12,7 +12,7 @@ import pytest
 from duban.ledger.models import Evidence, Plan, ProgressReport, Task
 from duban.people.roles import visible_tasks
 from duban.people.services import add_user
-from tests.browser.conftest import login
+from tests.browser.conftest import login, new_page
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +24,6 @@ TASK1_TEXT = "实现城镇新增就业35万人以上"  # 市人力资源社会�
 REPORT_TEXT = "截至年底已开工新建改扩建中小学和幼儿园12所,完成招标,浏览器测试填报"
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def tiny_png(path):
     """A real 2×2 PNG (a few dozen bytes)."""
@@ -39,13 +34,6 @@ def tiny_png(path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
                      + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
     return path
-
-
-def new_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    return pg
 
 
 def color_counts(pg) -> dict[str, int]:

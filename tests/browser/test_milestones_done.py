@@ -19,10 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 YEAR = 2025
 
 
-@pytest.fixture(autouse=True)
-def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def badge(pg) -> str:
     return pg.locator("header.task-head .badge").inner_text()

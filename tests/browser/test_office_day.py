@@ -19,12 +19,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from duban.ledger.models import Plan, Task
+from duban.ledger.models import Task
 from duban.ledger.workflow import submit_progress
 from duban.people.services import add_user
 from duban.supervision.models import Case
-from tests.browser.conftest import login
-from tests.conftest import seed
+from tests.browser.conftest import login, new_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,30 +34,9 @@ RETURN_REASON = "请补充各消防站的开工日期"
 
 
 @pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def task14(seeds):
-    from duban.ledger.assessment import assess_plan
-    from duban.ledger.importer import import_file
-
-    import_file(seed(seeds, "002"))
-    plan = Plan.objects.get(year=2024)
-    assess_plan(plan.pk, ASSESSED)
-    add_user("office", "office", password=PW)
-    add_user("leader", "leader", password=PW)
-    add_user("reviewer", "reviewer", password=PW)
-    return Task.objects.get(plan=plan, number="14")
-
-
-def new_page(browser, live_server, width=1280):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    return pg
+def accounts(transactional_db):
+    for name in ("office", "leader", "reviewer"):
+        add_user(name, name, password=PW)
 
 
 def click(pg, selector: str, **kwargs):

@@ -27,8 +27,16 @@ from duban.ledger.importer import import_file
 from duban.ledger.models import Plan, Task
 from duban.ledger.workflow import submit_progress
 from duban.people.services import add_user
-from duban.supervision.services import (acknowledge_case, assign_case, open_case, raise_problem, request_change,
-                                        start_case, submit_feedback, submit_public_clue)
+from duban.supervision.services import (
+    acknowledge_case,
+    assign_case,
+    open_case,
+    raise_problem,
+    request_change,
+    start_case,
+    submit_feedback,
+    submit_public_clue,
+)
 from tests.browser.conftest import login
 from tests.conftest import seed
 
@@ -62,11 +70,6 @@ WIDE_ELEMENTS = """(width) => {
   return out.slice(0, 6);
 }"""
 
-
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_ledger(seeds) -> dict:

@@ -22,11 +22,6 @@ A4 = (595, 842)  # points, portrait
 RED = "rgb(197, 48, 48)"  # --red
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
     return [(round(float(w)), round(float(h)))

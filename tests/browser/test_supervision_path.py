@@ -19,11 +19,9 @@ import pytest
 from django.utils import timezone
 
 from duban.bulletins.models import Bulletin
-from duban.ledger.models import Plan, Task
 from duban.people.services import add_user
 from duban.supervision.models import Case, CaseFile, Clue
-from tests.browser.conftest import login
-from tests.conftest import seed
+from tests.browser.conftest import login, new_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,28 +35,8 @@ CLUE_TEXT = "李村附近的消防站工地已经停工一个多月,没有看到
 STEPS = ["open", "assign", "acknowledge", "start", "feedback", "return", "feedback", "accept", "close"]
 
 
-@pytest.fixture(autouse=True)
-def quick(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def task14(seeds):
-    from duban.ledger.assessment import assess_plan
-    from duban.ledger.importer import import_file
-
-    import_file(seed(seeds, "002"))
-    plan = Plan.objects.get(year=2024)
-    assess_plan(plan.pk, ASSESSED)
-    return Task.objects.get(plan=plan, number="14")
-
-
-def new_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    return pg
 
 
 def submit(pg, form_action: str, button: str, url=None):
