@@ -135,7 +135,8 @@ def tables(url: str) -> dict[str, tuple[int, str]]:
 
 
 def full_tables(url: str) -> dict[str, str]:
-    """Every table's whole content, the clock's stamps included: a digest of every row."""
+    """Every table's whole content, the clock's stamps included (a digest of every row), and where
+    every sequence stands (the next id)."""
     import psycopg
     from psycopg import sql
 
@@ -145,4 +146,6 @@ def full_tables(url: str) -> dict[str, str]:
         for name in names:
             rows = conn.execute(sql.SQL("SELECT t::text FROM {} t").format(sql.Identifier(name))).fetchall()
             out[name] = f"{len(rows)}:" + hashlib.sha256("\n".join(sorted(r[0] for r in rows)).encode()).hexdigest()
+        for name, last in conn.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"):
+            out[f"sequence {name}"] = str(last)
     return out
