@@ -422,6 +422,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "serve":  # a command prints what it did; the audit's log lines are the server's
+        import os
+
+        os.environ.setdefault("DUBAN_AUDIT_LOG_LEVEL", "WARNING")
     try:
         return args.run(args)
     except DubanError as e:
