@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from duban.cli_words import ChineseParser
@@ -254,8 +255,6 @@ def _cmd_init(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    import os
-
     from duban.django_setup import production_problems
 
     problems = production_problems()  # checked before anything is written
@@ -422,10 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "serve":  # a command prints what it did; the audit's log lines are the server's
-        import os
-
-        os.environ.setdefault("DUBAN_AUDIT_LOG_LEVEL", "WARNING")
+    # A command prints what it did; the audit's log lines are the server's (read when the settings load).
+    quiet = args.command != "serve" and "DUBAN_AUDIT_LOG_LEVEL" not in os.environ
+    if quiet:
+        os.environ["DUBAN_AUDIT_LOG_LEVEL"] = "WARNING"
     try:
         return args.run(args)
     except DubanError as e:
@@ -436,3 +435,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `duban status | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
+    finally:
+        if quiet:
+            os.environ.pop("DUBAN_AUDIT_LOG_LEVEL", None)
