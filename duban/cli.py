@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from duban.cli_words import ChineseParser
@@ -26,6 +27,16 @@ def _ledger():
     from duban.django_setup import ensure_schema
 
     ensure_schema()
+
+
+def _read_ledger() -> bool:
+    """Django, for a command that only reads: True when there is a ledger (nothing is created —
+    no data directory, no key, no database — when there is none)."""
+    from duban.django_setup import open_ledger_read_only, setup
+
+    exists = open_ledger_read_only()
+    setup()
+    return exists
 
 
 def _cmd_import(args) -> int:
@@ -111,7 +122,11 @@ def _cmd_progress_add(args) -> int:
 
 
 def _cmd_units(args) -> int:
-    _ledger()
+    if args.action == "list" and not _read_ledger():
+        print("台账中还没有单位(先用 duban import 或 duban init 导入)")
+        return 0
+    if args.action != "list":
+        _ledger()
     from duban.ledger.models import Unit
     from duban.ledger.units import get_unit, merge_units
 
@@ -129,7 +144,8 @@ def _cmd_units(args) -> int:
 
 
 def _cmd_dump(args) -> int:
-    _ledger()
+    if not _read_ledger():  # reading only: an absent ledger is not created to be dumped
+        raise DubanError("台账还是空的,没有可导出的内容(先用 duban import 或 duban init 导入)")
     from duban.ledger.transfer import dump
 
     counts = dump(args.file)
@@ -147,7 +163,11 @@ def _cmd_load(args) -> int:
 
 
 def _cmd_users(args) -> int:
-    _ledger()
+    if args.action == "list" and not _read_ledger():
+        print("账号\t姓名\t职务\t角色·单位\t状态\n共 0 个账号(台账还是空的)")
+        return 0
+    if args.action != "list":
+        _ledger()
     from duban.people.services import add_user, describe, get_user, list_users, reset_password, role_label, set_active
 
     if args.action == "add":
@@ -182,7 +202,8 @@ def _cmd_bulletin(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    _ledger()
+    if not _read_ledger():
+        raise DubanError(f"台账中没有计划“{args.plan}”(台账还是空的:先用 duban import 或 duban init 导入)")
     from duban.bulletins.commands import cmd_export
 
     print(cmd_export(args.plan, args.format, args.output))
@@ -234,8 +255,6 @@ def _cmd_init(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    import os
-
     from duban.django_setup import production_problems
 
     problems = production_problems()  # checked before anything is written
@@ -260,11 +279,17 @@ def _cmd_serve(args) -> int:
     return 0
 
 
+# Django management commands that write nothing (and, SQLite's file aside, read no ledger).
+READ_ONLY_MANAGE = frozenset({"help", "--help", "-h", "version", "check", "diffsettings"})
+
+
 def _cmd_manage(args) -> int:
-    """Django's own management commands (migrate, createsuperuser, shell …)."""
+    """Django's own management commands (migrate, createsuperuser, shell …). The ones that only
+    tell something (help, version, check, diffsettings) make no data directory."""
     from duban.django_setup import prepare_data_dir, setup
 
-    prepare_data_dir()
+    if (args.rest[:1] or ["help"])[0] not in READ_ONLY_MANAGE:
+        prepare_data_dir()
     setup()
     from django.core.management import execute_from_command_line
 
@@ -396,6 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A command prints what it did; the audit's log lines are the server's (read when the settings load).
+    quiet = args.command != "serve" and "DUBAN_AUDIT_LOG_LEVEL" not in os.environ
+    if quiet:
+        os.environ["DUBAN_AUDIT_LOG_LEVEL"] = "WARNING"
     try:
         return args.run(args)
     except DubanError as e:
@@ -406,3 +435,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `duban status | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
+    finally:
+        if quiet:
+            os.environ.pop("DUBAN_AUDIT_LOG_LEVEL", None)

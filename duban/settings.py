@@ -15,6 +15,7 @@ DUBAN_CITY           the city this installation serves (default 青岛市)
 DUBAN_CACHE_URL      e.g. redis://127.0.0.1:6379/0: the cache shared by several app servers; default:
                      each process's own memory (one app server)
 DUBAN_CACHE_PREFIX   the cache keys' prefix (default duban): several installations on one Redis
+DUBAN_AUDIT_LOG_LEVEL  INFO (default; the commands other than serve: WARNING): a log line per audited step
 DUBAN_SMTP_HOST …    e-mail for reminders (see the block near the end)
 """
 from __future__ import annotations
@@ -72,7 +73,8 @@ INSTALLED_APPS = [
     "duban.bulletins",
 ]
 MIDDLEWARE = [
-    "duban.web.security.SecurityHeadersMiddleware",  # outermost: every response, static files included
+    "duban.web.logs.RequestIdMiddleware",  # outermost: every request has an id, in its log lines and its answer
+    "duban.web.security.SecurityHeadersMiddleware",  # every response, static files included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # duban serves its own static files: intranets are offline
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,10 +193,18 @@ DUBAN_BULLETIN_CC = _env("BULLETIN_CC", "市委办公室、市人大常委会办
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_403": {"()": "duban.web.logs.OneLineForbidden"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_403"]}},
+    "filters": {"one_line_403": {"()": "duban.web.logs.OneLineForbidden"},
+                "request_id": {"()": "duban.web.logs.RequestIdFilter"}},
+    # Each line: when, how bad, who wrote it, the request's id ([-] outside a request), what.
+    "formatters": {"duban": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_403", "request_id"],
+                             "formatter": "duban"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Django's own console handler (DEBUG only) would print each 403 again, with its traceback: its
     # records go to the root's handler instead, once.
-    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True}},
+    # duban.audit: one line per audited step (an import, a review, a case step …: who and what),
+    # written when its transaction commits (duban.core.audit.record). The command line keeps its own
+    # output and turns it down (duban.cli); the server writes it.
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING", "propagate": True},
+                "duban.audit": {"level": _env("AUDIT_LOG_LEVEL", "INFO")}},
 }

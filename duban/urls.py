@@ -9,3 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("duban.web.urls")),
 ]
+
+handler500 = "duban.web.errors.server_error"  # the request's id on the page (duban.web.logs)

@@ -16,6 +16,7 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # a Chinese font, for the bulletin's PDF pages kept as pictures and the browser's screenshots
 { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; } || missing+=(fonts-noto-cjk)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)  # the two-app-server test's shared cache
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)  # pg_dump/pg_restore: the backup test
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} for the tests (apt-get)"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \

@@ -42,6 +42,29 @@ def test_read_only_commands_leave_an_empty_directory_empty(tmp_path, seeds):
     assert snapshot(tmp_path) == {}
 
 
+def test_manage_help_and_the_other_read_only_commands_make_no_data_dir(tmp_path):
+    """Django's help, version, check and diffsettings, the unit and account lists, a dump of a ledger
+    that is not there: each answers, and the directory stays empty."""
+    for args, says in ((["manage", "help"], "migrate"), (["manage"], "migrate"), (["manage", "help", "migrate"], "用法"),
+                       (["manage", "version"], "."), (["manage", "check"], "no issues"),
+                       (["manage", "diffsettings"], "DATABASES"),
+                       (["units"], "还没有单位"), (["users", "list"], "共 0 个账号")):
+        shown = run(tmp_path, *args)
+        assert shown.returncode == 0 and says in shown.stdout, (args, shown.stderr)
+        assert snapshot(tmp_path) == {}, args
+    for args in (["dump", str(tmp_path.parent / f"{tmp_path.name}-ledger.json")],
+                 ["export", "--plan", "2024", "-o", str(tmp_path.parent / f"{tmp_path.name}.xlsx")]):
+        refused = run(tmp_path, *args)
+        assert refused.returncode == 2 and "台账还是空的" in refused.stderr, (args, refused.stderr)
+        assert snapshot(tmp_path) == {}, args
+    assert not (tmp_path.parent / f"{tmp_path.name}-ledger.json").exists()
+    # …and manage's writing commands still make it (migrate builds the database there).
+    migrated = run(tmp_path, "manage", "migrate", "--verbosity", "0")
+    assert migrated.returncode == 0, migrated.stderr
+    assert (tmp_path / "data" / "duban.sqlite3").is_file() and (tmp_path / "data" / "secret_key").is_file()
+    assert run(tmp_path, "units").stdout.strip() == ""  # a ledger now, with no units in it
+
+
 def test_writing_commands_make_the_data_dir_and_status_then_reads_it_unchanged(tmp_path, seeds):
     imported = run(tmp_path, "import", str(seed(seeds, "000")))
     assert imported.returncode == 0, imported.stderr

@@ -1,12 +1,14 @@
 """Quiet logs: a 403 (a PermissionDenied raised by a view, or a DubanError refusal, a failed CSRF check) and a 404 are
-one line each in the server's log — no traceback — with DUBAN_DEBUG off and on. Run in a process
+one line each in the server's log — no traceback, the request's id in it — with DUBAN_DEBUG off and on. Run in a process
 of its own, so the log goes through duban's real LOGGING configuration to a real stderr."""
+import re
 import subprocess
 import sys
 
 import pytest
 
 from tests.web.test_production_mode import clean_env
+from tests.web.test_request_ids import LINE
 
 SCRIPT = r"""
 import sys
@@ -38,8 +40,12 @@ def test_refusals_and_missing_pages_are_one_line_each(tmp_path, debug):
         if line.startswith("REQUEST "):
             blocks[line] = current
             current = []
+        elif (m := LINE.match(line)) and m["logger"] == "duban.audit":
+            continue  # the account made for the test (one line of who and what: tests/web/test_request_ids.py)
         else:
-            current.append(line)
+            m = LINE.match(line)
+            assert m and m["level"] == "WARNING" and re.fullmatch(r"[0-9a-f]{12}", m["rid"]), line
+            current.append(m["message"])
     assert blocks == {
         "REQUEST /users/ 403": ["Forbidden (Permission denied): /users/"],  # PermissionDenied in the view
         "REQUEST /imports/ 403": ["Forbidden: /imports/"],

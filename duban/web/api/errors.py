@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from duban.errors import BulkItemError, DubanError, NotFound, Unauthorized  # BulkItemError: re-exported
 from duban.web.errors import status_of
+from duban.web.logs import request_id_of
 
 logger = logging.getLogger("duban.api")
 
@@ -103,5 +104,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def unexpected(request, exc: Exception):
-        logger.exception("API %s %s failed", request.method, request.path)
-        return respond(request, 500, "server_error", "服务器内部错误,已记录")
+        logger.exception("API %s %s failed", request.method, request.path)  # the one traceback, with the id
+        rid = request_id_of(request)
+        response = respond(request, 500, "server_error", f"服务器内部错误,已记录(请求编号 {rid})", request_id=rid)
+        response._has_been_logged = True  # Django's own "Internal Server Error" line would say it again
+        return response

@@ -38,6 +38,7 @@ class ErrorDetail(Schema):
     message: str = Field(..., description="中文说明")
     index: int | None = Field(None, description="批量提交时第一个出错条目的下标(从0开始)")
     details: list[dict] | None = Field(None, description="参数校验错误的明细(位置、说明)")
+    request_id: str | None = Field(None, description="服务器内部错误时:本次请求的编号(与响应头 X-Request-ID、服务器日志一致)")
 
 
 class ErrorOut(Schema):
