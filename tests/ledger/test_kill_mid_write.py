@@ -2,13 +2,14 @@
 leaves it — never in between (issue 12, item 5).
 
 On a real PostgreSQL database of the test's own (migrated by `duban manage migrate`, production
-mode: DUBAN_DATABASE_URL with a secret key and hosts), three writes are each run in a child process
+mode: DUBAN_DATABASE_URL with a secret key and hosts), four writes are each run in a child process
 and killed with SIGKILL at moments drawn at random (a fixed seed) between the moment the child is
 ready (Django set up, the database open) and the measured length of the whole write:
 
     import    `duban import` of seed 000 (the real command, main(["import", …]))
     review    a reviewer approves a unit's submitted progress report (reassessment, milestones, audit)
     publish   the office issues (印发) an approved bulletin (its number, the comparison, the audit)
+    case      the office opens a case on a lagging task (立项: its number, the reason, the audit)
 
 Each trial starts from a copy of the database as it was before the write (CREATE DATABASE …
 TEMPLATE); after the kill, once the killed client's session is gone, every table's rows are counted
@@ -68,6 +69,9 @@ elif action == "review":
     review_progress(users.get(username="reviewer"), report, approve=True, expected_version=report.version, today=DAY)
 elif action == "publish":
     publish_bulletin(users.get(username="office"), Bulletin.objects.get(state="approved"), issued_on=date(2024, 12, 5))
+elif action == "case":
+    from duban.supervision.services import open_case_for_lagging_task
+    open_case_for_lagging_task(users.get(username="office"), Task.objects.get(plan__year=2024, number="14"), DAY)
 print("DONE", flush=True)
 """
 
@@ -113,7 +117,8 @@ def test_a_write_killed_at_random_moments_leaves_the_database_before_or_after_ne
         print(f"migrated and prepared in {time.monotonic() - t0:.1f} s")
 
         for action, start_from, arg in (("import", migrated, str(seed(seeds, "000"))),
-                                        ("review", prepared, ""), ("publish", prepared, "")):
+                                        ("review", prepared, ""), ("publish", prepared, ""),
+                                        ("case", prepared, "")):
             before = tables(make("before", template=start_from)[1])
             name, url = make("full", template=start_from)
             took = complete_run(action, arg, duban_env(url, tmp_path / "data"))
