@@ -49,6 +49,17 @@ class Lexicon:
     def qualifier_of(self) -> dict[str, str]:
         return dict(self.qualifiers_before)
 
+    def compounds_beginning(self, unit: str) -> tuple[str, ...]:
+        """The measure compounds that begin with `unit` (人 → 人才, …), looked up once per unit."""
+        known = self._compounds
+        if unit not in known:
+            known[unit] = tuple(w for w in self.measure_compounds if w.startswith(unit))
+        return known[unit]
+
+    @cached_property
+    def _compounds(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
 
 @lru_cache(maxsize=16)
 def _compiled(words: tuple[str, ...], suffix: str = "") -> re.Pattern:
