@@ -50,6 +50,8 @@ def dated_clauses(text: str, year: int | None) -> list[Milestone]:
     """The dated clauses of a task's text, as milestones (for a task with no schedule of its own):
     the clause up to `;` (or its sentence, with the `。`), without the date words."""
     out: list[Milestone] = []
+    if "前" not in text:  # every dated clause ends 前, 之前 or 以前
+        return out
     for m in _DATED_CLAUSE.finditer(text):
         y = int(m.group("y")) if m.group("y") else year
         if y is None:
