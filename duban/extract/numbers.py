@@ -121,6 +121,8 @@ def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str
     if _PLAN_SHARE is None:
         _PLAN_SHARE = _plan_share_re()
     out = []
+    if "%" not in text:  # every clause ends in a percentage
+        return out
     for m in _PLAN_SHARE.finditer(text):
         pcts = [float(p) for p in _PERCENT_FIGURE.findall(m.group("pcts"))]
         out.append((m.start(), m.end(), pcts, bool(m.group("each")), m.group("verb"), m.group("base") or ""))

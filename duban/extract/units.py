@@ -21,6 +21,7 @@ _GROUP_SEP = ";;"
 _NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组区县市园港场关署校军位门")
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
+_WHITE = re.compile(r"\s")
 
 
 @dataclass(slots=True)
@@ -88,6 +89,8 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
 
 
 def _split_on_gaps(text: str) -> list[str]:
+    if not _WHITE.search(text.strip()):  # no gap: one piece (the common case)
+        return [text.strip()] if text.strip() else []
     pieces, current = [], ""
     for token in re.split(r"(\s+)", text.strip()):
         if not token:

@@ -67,7 +67,10 @@ def task_number(raw: str) -> str | None:
 
 
 def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Progress | None:
-    text = close_spaces(NEXT_STEPS.sub("", PROGRESS_FIELD.sub("", entry.text)))
+    text = PROGRESS_FIELD.sub("", entry.text)
+    if ":" in text:  # the next steps are a labelled field, and a label ends in a colon
+        text = NEXT_STEPS.sub("", text)
+    text = close_spaces(text)
     if not text and entry.values is None:
         return None
     # The text's own cut-off (截至4月10日) wins; then the column's period, the document's, and a
