@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from duban.extract.labels import CO_ROLES, PERSON, ROLE
 from duban.extract.normalize import close_spaces
@@ -73,19 +74,23 @@ def split_units(text: str) -> list[str]:
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on any of `separators` except inside brackets: 市住房城乡建设局(未贯通道路、过街设施) stays whole."""
-    parts, depth, current = [], 0, []
-    for ch in text:
+    parts, depth, start = [], 0, 0
+    for m in _marks(separators).finditer(text):  # only the brackets and separators, not every character
+        ch = m.group()
         if ch in "(（[【":
             depth += 1
         elif ch in ")）]】" and depth:
             depth -= 1
         if ch in separators and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
+            parts.append(text[start:m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return [p for p in parts if p.strip()]
+
+
+@lru_cache(maxsize=None)
+def _marks(separators: str) -> re.Pattern:
+    return re.compile("[" + re.escape("(（[【)）]】" + separators) + "]")
 
 
 def _split_on_gaps(text: str) -> list[str]:
