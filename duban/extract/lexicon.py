@@ -5,7 +5,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def _longest_first(words) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = tomllib.loads(resources.files("duban.extract").joinpath("words.toml").read_text("utf-8"))
+    # Read beside this file: no importlib.resources machinery (and zipfile) at start-up.
+    data = tomllib.loads(Path(__file__).with_name("words.toml").read_text("utf-8"))
     u, q, c = data["units"], data["qualifiers"], data["context"]
 
     def tagged(mapping):

@@ -23,7 +23,6 @@ _PERCENT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?=%)")
 _RANGE_SEP = "-—~至到–－"
 _LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
 _DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
 _MASKS = re.compile(r"“[^”“]{0,120}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)"
                     r"|\((?:控制线|控制目标|目标值|上限|下限|警戒线)[^()]{0,16}\)")
@@ -87,6 +86,11 @@ def chinese_to_number(s: str) -> float | None:
             return None
     value = total + section + (digit or 0)
     return float(value) if value <= LARGEST else None  # 亿亿亿…: an int too large for a float
+
+
+def _is_cjk(ch: str) -> bool:
+    """One Chinese character (CJK extension A and the unified ideographs)."""
+    return "\u3400" <= ch <= "\u9fff"
 
 
 def _arabic(s: str) -> float:
@@ -344,7 +348,7 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
 def _counted_da(text: str, pos: int) -> bool:
     """三大赛, 七大现代服务业: X大 + noun counts named things (not 大型, 大力, 八大关)."""
     after = text[pos + 1:pos + 2]
-    return bool(after) and bool(_CJK.match(after)) and after not in lexicon().not_after_da
+    return bool(after) and _is_cjk(after) and after not in lexicon().not_after_da
 
 
 def _bare_figure_allowed(text: str, pos: int, *, scaled: bool) -> bool:
@@ -366,7 +370,7 @@ def _qualifier_before(text: str, start: int, current: str) -> str:
             prev = text[absolute - 1] if absolute > 0 else ""
             if gap or (prev and prev in _WORD_BEFORE.get(word, "")):
                 continue
-        elif len(gap) > 3 or not all(_CJK.match(ch) for ch in gap):
+        elif len(gap) > 3 or not all(_is_cjk(ch) for ch in gap):
             continue
         return q
     return current
@@ -452,7 +456,7 @@ def _metric(text: str, start: int, end: int) -> str:
     tail = _METRIC_TAIL.sub("", _LIST_END.sub("", text[end:j]))
     if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
         tail = tail[1:]
-    tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail
+    tail = "" if not tail or tail[0] in "以已将的是" or not _is_cjk(tail[0]) else tail
     metric = (_METRIC_LEAD.sub("", head + tail) or head or tail).lstrip(".,、;:的")
     return _LEADING_BRACKET.sub("", metric)
 
