@@ -174,7 +174,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     found: list[Quantity] = []
     skip_until = -1
     for i, tok in enumerate(tokens):
-        if tok.start() < skip_until or _inside(tok.start(), masks):
+        if tok.start() < skip_until or (masks and _inside(tok.start(), masks)):
             continue
         q = _read_quantity(text, tok, tokens[i + 1] if i + 1 < len(tokens) else None)
         if q is None:
@@ -450,7 +450,8 @@ def _metric(text: str, start: int, end: int) -> str:
         if text[j] == "(" and 0 < text.find(")", j, j + 6):  # 区(市)级示范片区: a short bracket inside the name
             j = text.find(")", j, j + 6) + 1
             continue
-        if text[j] in _DELIMS or _NEXT_FIGURE.match(text, j):  # …和6个省控: the next figure names its own
+        # …和6个省控: the next figure names its own (a figure starts with a digit: test that first).
+        if text[j] in _DELIMS or (text[j].isdigit() and _NEXT_FIGURE.match(text, j)):
             break
         j += 1
     tail = _METRIC_TAIL.sub("", _LIST_END.sub("", text[end:j]))

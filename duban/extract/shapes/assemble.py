@@ -52,9 +52,13 @@ class Context:
     dated_clauses: bool = True  # False when the document's tasks have schedules (a schedule wins)
 
 
+_TASK_NUMBER = re.compile(
+    r"\s*第?\s*[(（]?\s*(\d{1,4}(?:\.\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[)）]?\s*[件项条个]?\s*[.、．:]?\s*")
+
+
 def task_number(raw: str) -> str | None:
     """`1`, `1.`, `第1件`, `(一)`, `一` → digits; None when the cell is no number."""
-    m = re.fullmatch(r"\s*第?\s*[(（]?\s*(\d{1,4}(?:\.\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[)）]?\s*[件项条个]?\s*[.、．:]?\s*", raw)
+    m = _TASK_NUMBER.fullmatch(raw)
     if not m:
         return None
     n = m.group(1)
