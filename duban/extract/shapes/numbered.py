@@ -70,6 +70,7 @@ def prepare_lines(lines: list[Line], *, wrapped: bool = False) -> list[Line]:
 
 
 _RUN_ON_MARK = re.compile(r"(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")
+_NUMBER_MARK = re.compile(r"\d\s*[.、．]")  # what every run-on mark contains (opens with a digit: a fast scan)
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
@@ -98,7 +99,7 @@ def _printed_width(text: str) -> float:
 
 def split_run_on(text: str) -> list[str]:
     """`1.新建… 分管领导:… 2.改造…` → one piece per task: split before ` N.` where N continues the list."""
-    if len(text) < 60:
+    if len(text) < 60 or not _NUMBER_MARK.search(text):  # no `N.` anywhere: nothing to split
         return [text]
     cuts, expected = [], None
     for m in _RUN_ON_MARK.finditer(text):
