@@ -66,7 +66,8 @@ def step_due(match: re.Match, year: int | None) -> date | None:
 
 def period_end(text: str, year: int | None) -> date | None:
     """The last day of the period a progress text or title reports on (截至11月底, 1-11月, 上半年)."""
-    cut, span = _CUTOFF.search(text), _SPAN.search(text)
+    cut = _CUTOFF.search(text)
+    span = _SPAN.search(text) if "月" in text or "半年" in text or "季度" in text else None  # what every span names
     m = min((x for x in (cut, span) if x), key=lambda x: x.start(), default=None)
     if m is None:
         return None

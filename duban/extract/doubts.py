@@ -6,7 +6,6 @@ Each check is a plain function over the built tasks; each finding names the task
 from __future__ import annotations
 
 import re
-from statistics import median
 
 from duban.extract.numbers import Quantity
 from duban.extract.plan import Finding, Plan, Task
@@ -28,6 +27,13 @@ def review(plan: Plan) -> list[Finding]:
         out += doubtful_units(task)
         out += unmatched_values(task)
     return out
+
+
+def median(values: list[int]) -> float:
+    """statistics.median, without importing the statistics module (and fractions, decimal, random) at start-up."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def many_targets(task: Task, typical: float) -> list[Finding]:

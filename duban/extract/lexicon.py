@@ -5,7 +5,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,17 @@ class Lexicon:
     def qualifier_of(self) -> dict[str, str]:
         return dict(self.qualifiers_before)
 
+    def compounds_beginning(self, unit: str) -> tuple[str, ...]:
+        """The measure compounds that begin with `unit` (人 → 人才, …), looked up once per unit."""
+        known = self._compounds
+        if unit not in known:
+            known[unit] = tuple(w for w in self.measure_compounds if w.startswith(unit))
+        return known[unit]
+
+    @cached_property
+    def _compounds(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
 
 @lru_cache(maxsize=16)
 def _compiled(words: tuple[str, ...], suffix: str = "") -> re.Pattern:
@@ -62,7 +73,8 @@ def _longest_first(words) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = tomllib.loads(resources.files("duban.extract").joinpath("words.toml").read_text("utf-8"))
+    # Read beside this file: no importlib.resources machinery (and zipfile) at start-up.
+    data = tomllib.loads(Path(__file__).with_name("words.toml").read_text("utf-8"))
     u, q, c = data["units"], data["qualifiers"], data["context"]
 
     def tagged(mapping):

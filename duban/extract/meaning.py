@@ -11,6 +11,8 @@ before recall.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from duban.extract.numbers import Quantity
 
@@ -35,12 +37,17 @@ _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_END) + "]")
 
 def clause_of(text: str, start: int, end: int) -> tuple[str, str]:
     """The clause around a figure: (its text before the figure, its text after)."""
-    a = 0
-    for m in _CLAUSE_MARK.finditer(text, 0, start):
-        a = m.end()
-    m = _CLAUSE_MARK.search(text, end)
-    b = m.start() if m else len(text)
+    marks = _clause_marks(text)
+    before = bisect_left(marks, start)  # the marks before the figure
+    a = marks[before - 1] + 1 if before else 0
+    after = bisect_left(marks, end)
+    b = marks[after] if after < len(marks) else len(text)
     return text[a:start], text[end:b]
+
+
+@lru_cache(maxsize=8)  # a text's figures are judged one after another: its marks are found once
+def _clause_marks(text: str) -> list[int]:
+    return [m.start() for m in _CLAUSE_MARK.finditer(text)]
 
 
 def is_achievement(text: str, q: Quantity) -> bool:

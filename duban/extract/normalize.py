@@ -28,6 +28,8 @@ _PUNCT.update({0xFF41 + i: ord("a") + i for i in range(26)})
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _RUBY = re.compile(r"(?:(?<=[\u3400-\u9fff])|^)\(([a-zü" + _TONED + r"]{1,6})\)", re.MULTILINE)
 _TONED_RE = re.compile("[" + _TONED + "]")
+# What every ruby match contains: a text without it has nothing to strip (found by a fast literal scan).
+_RUBY_CANDIDATE = re.compile(r"\(([a-zü" + _TONED + r"]{1,6})\)")
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"。,、;:?!“”‘’《》()\[\]【】〔〕—…·%"
@@ -57,7 +59,7 @@ def unify_punctuation(text: str) -> str:
 
 def strip_ruby(text: str, *, aggressive: bool | None = None) -> str:
     """Remove bracketed pinyin left by a ruby-annotated page copy; real brackets survive."""
-    if "(" not in text:
+    if "(" not in text or not _RUBY_CANDIDATE.search(text):
         return text
     if aggressive is None:
         aggressive = len(_TONED_RE.findall(text)) >= 5
@@ -97,4 +99,5 @@ def normalize(text: str, *, ruby: bool | None = None) -> str:
 
 def has_ruby(text: str) -> bool:
     """Whether a whole document is ruby-annotated (decided once, applied to every line)."""
-    return len(_TONED_RE.findall(unify_punctuation(text))) >= 5 and bool(_RUBY.search(unify_punctuation(text)))
+    # unify_punctuation neither adds nor removes a tone mark: they are counted in the text as it is.
+    return len(_TONED_RE.findall(text)) >= 5 and bool(_RUBY.search(unify_punctuation(text)))

@@ -16,10 +16,13 @@ from duban.extract.lexicon import alternation, lexicon
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
 _TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?|(?P<c>{_CHINESE})")
+_ARABIC_TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?")  # _TOKEN's Arabic figures alone
+_ARABIC_DIGIT = re.compile(r"\d")
+_YEAR_LIKE = re.compile(r"(?:19[5-9]|20\d)\d")
+_PERCENT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?=%)")
 _RANGE_SEP = "-—~至到–－"
 _LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
 _DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
 _MASKS = re.compile(r"“[^”“]{0,120}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)"
                     r"|\((?:控制线|控制目标|目标值|上限|下限|警戒线)[^()]{0,16}\)")
@@ -85,6 +88,11 @@ def chinese_to_number(s: str) -> float | None:
     return float(value) if value <= LARGEST else None  # 亿亿亿…: an int too large for a float
 
 
+def _is_cjk(ch: str) -> bool:
+    """One Chinese character (CJK extension A and the unified ideographs)."""
+    return "\u3400" <= ch <= "\u9fff"
+
+
 def _arabic(s: str) -> float:
     return float(s.replace(",", ""))  # inf for a figure of 400 digits: the caller checks LARGEST
 
@@ -117,8 +125,10 @@ def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str
     if _PLAN_SHARE is None:
         _PLAN_SHARE = _plan_share_re()
     out = []
+    if "%" not in text:  # every clause ends in a percentage
+        return out
     for m in _PLAN_SHARE.finditer(text):
-        pcts = [float(p) for p in re.findall(r"\d+(?:\.\d+)?(?=%)", m.group("pcts"))]
+        pcts = [float(p) for p in _PERCENT_FIGURE.findall(m.group("pcts"))]
         out.append((m.start(), m.end(), pcts, bool(m.group("each")), m.group("verb"), m.group("base") or ""))
     return out
 
@@ -126,11 +136,13 @@ def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str
 def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
     """Arabic figures that are neither a quantity nor something the grammar knows is none (a year,
     a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
+    if not _ARABIC_DIGIT.search(text):
+        return []
     masks = _masked_spans(text) + [(a, b) for a, b, *_ in plan_share_clauses(text)]
     taken = [(q.start, q.end) for q in found]
     out = []
-    for tok in _TOKEN.finditer(text):
-        if tok.group("a") is None or _inside(tok.start(), masks) or _inside(tok.start(), taken):
+    for tok in _ARABIC_TOKEN.finditer(text):
+        if _inside(tok.start(), masks) or _inside(tok.start(), taken):
             continue
         if _known_non_quantity(text, tok):
             continue
@@ -144,7 +156,7 @@ def _known_non_quantity(text: str, tok: re.Match) -> bool:
     prev, nxt = text[start - 1:start], text[end:end + 1]
     if not nxt or nxt == "%" or nxt in _RANGE_SEP or (prev and prev in _RANGE_SEP):
         return True
-    if re.fullmatch(r"(?:19[5-9]|20\d)\d", tok.group(0)):  # a year naming an event: 2023山东省旅游发展大会
+    if _YEAR_LIKE.fullmatch(tok.group(0)):  # a year naming an event: 2023山东省旅游发展大会
         return True
     if (prev and _LATIN_GLUE.match(prev)) or _LATIN_GLUE.match(nxt):
         return True
@@ -162,7 +174,7 @@ def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     found: list[Quantity] = []
     skip_until = -1
     for i, tok in enumerate(tokens):
-        if tok.start() < skip_until or _inside(tok.start(), masks):
+        if tok.start() < skip_until or (masks and _inside(tok.start(), masks)):
             continue
         q = _read_quantity(text, tok, tokens[i + 1] if i + 1 < len(tokens) else None)
         if q is None:
@@ -222,7 +234,7 @@ def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> No
         # In a plan's text, a figure of the same unit in the same sentence counts the same thing again;
         # in a progress text it may be a part (其中408个已完工), which the ledger must not take for another.
         if gap.strip() in ("、", "和", "及", "与", ",", "或") or (
-                same_unit and prev.unit == q.unit and not re.search(r"[。;]", gap)):
+                same_unit and prev.unit == q.unit and "。" not in gap and ";" not in gap):
             q.metric = prev.metric  # 开工口袋公园40个,完成30个: the same thing counted again
 
 
@@ -262,7 +274,7 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     unit, pos = _unit_at(text, pos)
     if unit is None:
         return None
-    if unit and any(text.startswith(w, pos - len(unit)) for w in lx.measure_compounds if w.startswith(unit)):
+    if unit and any(text.startswith(w, pos - len(unit)) for w in lx.compounds_beginning(unit)):
         return None  # 121人才梯队项目: the measure word begins a word
     if unit == "" and not _bare_figure_allowed(text, pos, scaled=bool(tok.group("m")) or (chinese and literal[-1] in "万亿")):
         return None
@@ -336,7 +348,7 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, int]:
 def _counted_da(text: str, pos: int) -> bool:
     """三大赛, 七大现代服务业: X大 + noun counts named things (not 大型, 大力, 八大关)."""
     after = text[pos + 1:pos + 2]
-    return bool(after) and bool(_CJK.match(after)) and after not in lexicon().not_after_da
+    return bool(after) and _is_cjk(after) and after not in lexicon().not_after_da
 
 
 def _bare_figure_allowed(text: str, pos: int, *, scaled: bool) -> bool:
@@ -358,7 +370,7 @@ def _qualifier_before(text: str, start: int, current: str) -> str:
             prev = text[absolute - 1] if absolute > 0 else ""
             if gap or (prev and prev in _WORD_BEFORE.get(word, "")):
                 continue
-        elif len(gap) > 3 or not all(_CJK.match(ch) for ch in gap):
+        elif len(gap) > 3 or not all(_is_cjk(ch) for ch in gap):
             continue
         return q
     return current
@@ -388,6 +400,9 @@ _NEXT_FIGURE = re.compile(rf"{_ARABIC}(?:万|亿)?[个所处条项家元台户�
 _HEAD_FIGURE = re.compile(rf"{_ARABIC}(?:万亿|千万|百万|亿|万)?")
 _LIST_END = re.compile(r"(?:和|及|与|、|以及)+$")
 _RANGE_LOW = re.compile(rf"{_ARABIC}[{_RANGE_SEP}]$")
+_AND_END = re.compile(r"(?:和|以及)$")
+_FROM_END = re.compile(r"[由从自]$")
+_LEADING_BRACKET = re.compile(r"^\([^()]*\)")
 
 
 def _own_head(text: str, i: int, head_end: int) -> str:
@@ -404,12 +419,12 @@ def _own_head(text: str, i: int, head_end: int) -> str:
     figures = [m for m in _HEAD_FIGURE.finditer(head)
                if _unit_at(head, m.end())[0] and not _LATIN_GLUE.match(head, m.end())]
     if not figures:  # A和132个B: the words before 和 name A
-        return "" if re.search(r"(?:和|以及)$", head) and not _LIST_END.fullmatch(head) else head
+        return "" if _AND_END.search(head) and not _LIST_END.fullmatch(head) else head
     _, after = _unit_at(head, figures[-1].end())
     rest = head[after:]
     before = head[:figures[0].start()]
     if not _METRIC_TAIL.sub("", rest):  # 由1000元提高至3000元: the name is before the from-value
-        return re.sub(r"[由从自]$", "", before)
+        return _FROM_END.sub("", before)
     if _LIST_END.search(rest):  # 建设10个A和36个B: B is named after its own figure; the verb is shared
         cut = i > 0 and text[i - 1] not in _DELIMS and head == text[i:head_end]
         return "" if cut else before  # a verb cut off by the length limit is no word
@@ -420,7 +435,8 @@ def _metric(text: str, start: int, end: int) -> str:
     """The few printed words naming what is counted: the words before the number, joined by the
     noun after the measure word when the sentence names the thing there (开工建设10处城镇消防站)."""
     head_end = start
-    while True:  # step over a bracket right before the number: 除颤器(AED)300台
+    # Step over a bracket right before the number: 除颤器(AED)300台 (only a `)` there can end one).
+    while ")" in text[max(0, head_end - 2):head_end]:
         m = _BRACKETED.search(text, 0, head_end)
         if not m:
             break
@@ -434,15 +450,16 @@ def _metric(text: str, start: int, end: int) -> str:
         if text[j] == "(" and 0 < text.find(")", j, j + 6):  # 区(市)级示范片区: a short bracket inside the name
             j = text.find(")", j, j + 6) + 1
             continue
-        if text[j] in _DELIMS or _NEXT_FIGURE.match(text, j):  # …和6个省控: the next figure names its own
+        # …和6个省控: the next figure names its own (a figure starts with a digit: test that first).
+        if text[j] in _DELIMS or (text[j].isdigit() and _NEXT_FIGURE.match(text, j)):
             break
         j += 1
     tail = _METRIC_TAIL.sub("", _LIST_END.sub("", text[end:j]))
     if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
         tail = tail[1:]
-    tail = "" if not tail or tail[0] in "以已将的是" or _CJK.match(tail[0]) is None else tail
+    tail = "" if not tail or tail[0] in "以已将的是" or not _is_cjk(tail[0]) else tail
     metric = (_METRIC_LEAD.sub("", head + tail) or head or tail).lstrip(".,、;:的")
-    return re.sub(r"^\([^()]*\)", "", metric)
+    return _LEADING_BRACKET.sub("", metric)
 
 
 def _attach_percents(text: str, found: list[Quantity], shares) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from duban.extract.labels import CO_ROLES, PERSON, ROLE
 from duban.extract.normalize import close_spaces
@@ -21,6 +22,12 @@ _GROUP_SEP = ";;"
 _NAME_END = set("局委办府部厅会站队所院心司团室行社馆台处组区县市园港场关署校军位门")
 _TRAILING_NOTE = re.compile(r"\(([^()]{2,40})\)$")
 _KEEP_NOTES = {"市", "区", "县", "区市", "区、市", "青岛", "集团"}
+_WHITE = re.compile(r"\s")
+_GAPS = re.compile(r"(\s+)")
+_NAME_SEP = re.compile(r"[、,,/]")
+_NAME_OR_GROUP_SEP = re.compile(r"[、,,/;;]")
+_LAST_BRACKET = re.compile(r"\([^()]*\)$")
+_BARE_LEVEL = re.compile(r"[区县市镇乡]|县级市|地级市")
 
 
 @dataclass(slots=True)
@@ -72,24 +79,30 @@ def split_units(text: str) -> list[str]:
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on any of `separators` except inside brackets: 市住房城乡建设局(未贯通道路、过街设施) stays whole."""
-    parts, depth, current = [], 0, []
-    for ch in text:
+    parts, depth, start = [], 0, 0
+    for m in _marks(separators).finditer(text):  # only the brackets and separators, not every character
+        ch = m.group()
         if ch in "(（[【":
             depth += 1
         elif ch in ")）]】" and depth:
             depth -= 1
         if ch in separators and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
+            parts.append(text[start:m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return [p for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=None)
+def _marks(separators: str) -> re.Pattern:
+    return re.compile("[" + re.escape("(（[【)）]】" + separators) + "]")
+
+
 def _split_on_gaps(text: str) -> list[str]:
+    if not _WHITE.search(text.strip()):  # no gap: one piece (the common case)
+        return [text.strip()] if text.strip() else []
     pieces, current = [], ""
-    for token in re.split(r"(\s+)", text.strip()):
+    for token in _GAPS.split(text.strip()):
         if not token:
             continue
         if token.isspace():
@@ -110,8 +123,8 @@ def _gap_separates(left: str, right: str) -> bool:
     in a PDF cell (市人力资源社会 / 保障局) or broken by a stray space (区(市) 政府) is one name."""
     if not left or left[-1] in "、,,(/" or right[0] in "、,,)/":
         return False
-    last_name = re.split(r"[、,,/]", left)[-1]
-    next_name = re.split(r"[、,,/;;]", right)[0]
+    last_name = _NAME_SEP.split(left)[-1]
+    next_name = _NAME_OR_GROUP_SEP.split(right)[0]
     if len(last_name) < 3 or len(next_name) < 3:  # 市 / 住房城乡建设局, 市卫生健康委 / 员会
         return False
     if last_name[-1] not in _NAME_END and last_name[-1] != ")":
@@ -251,9 +264,9 @@ _ORG_SUFFIXES = ("局", "委", "办", "府", "部", "厅", "会", "站", "队", 
 
 def looks_like_organisation(name: str) -> bool:
     """`市住建局`, `各镇、街道`, `水务集团` are organisations; `徐国江`, `鄞州` and `县级市` are not."""
-    name = re.sub(r"\([^()]*\)$", "", close_spaces(name))
+    name = _LAST_BRACKET.sub("", close_spaces(name))
     if len(name) < 2:
         return False
     if name.startswith(("各", "相关", "有关")):
         return True
-    return name.endswith(_ORG_SUFFIXES) and not re.fullmatch(r"[区县市镇乡]|县级市|地级市", name)
+    return name.endswith(_ORG_SUFFIXES) and not _BARE_LEVEL.fullmatch(name)

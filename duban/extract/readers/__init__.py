@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import zipfile
 from pathlib import Path
 
 from duban.errors import UnreadableDocument
@@ -149,6 +148,8 @@ def sniff(data: bytes, source: str, hint: str | None = None) -> str:
 def check_package(data: bytes, budget: limits.Budget) -> None:
     """A .docx/.xlsx package's members, from its directory, before any library unpacks them: the
     uncompressed sizes (zipfile never yields more than a member declares) in total and per XML part."""
+    import zipfile
+
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         members = package.infolist()
         budget.check("zip_members", len(members))
@@ -183,6 +184,8 @@ def _sniff_zip(data: bytes, source: str, hint: str | None) -> str:
     entries = _zip_entries(data)
     if entries is not None:
         limits.current(source).check("zip_members", entries)
+    import zipfile  # imported for a zip package only: a text file does not pay for it
+
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except Exception:  # noqa: BLE001 - BadZipFile, or worse on a mangled directory

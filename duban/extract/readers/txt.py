@@ -148,6 +148,8 @@ def blocks_from_text(text: str) -> list:
     run: list[tuple[int, str, str, list[str]]] = []  # (line number, raw line, kind, cells)
 
     def flush() -> None:
+        if not run:
+            return
         rows = [(n, raw, cells) for n, raw, kind, cells in run if not _is_separator(kind, cells)]
         # A table printed without a left border (`1 | … |`): a row opening with `|` has an empty first cell.
         if rows and not rows[0][1].lstrip().startswith("|"):

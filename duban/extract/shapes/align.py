@@ -24,6 +24,7 @@ _DATE_WORDS = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月|
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:[,,、][\u4e00-\u9fff]{2,4})*$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%$")
 _BARE = re.compile(r"^\d+(?:\.\d+)?$")
+_CLAUSE_MARK = re.compile(r"[。,,;;]")
 _SKIP = -0.4      # a column left empty
 _WRAP = -2.5      # a second pass over the columns (a sub-row)
 
@@ -47,7 +48,7 @@ def fit(text: str, kind: str) -> float:
     t = close_spaces(text)
     if not t:
         return 0.0
-    long = len(t) >= 12 or bool(re.search(r"[。,,;;]", t))
+    long = len(t) >= 12 or bool(_CLAUSE_MARK.search(t))
     if kind in ("content", "title"):
         return 2.0 if long or len(t) >= 6 else 0.5
     if kind == "person":

@@ -52,9 +52,13 @@ class Context:
     dated_clauses: bool = True  # False when the document's tasks have schedules (a schedule wins)
 
 
+_TASK_NUMBER = re.compile(
+    r"\s*第?\s*[(（]?\s*(\d{1,4}(?:\.\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[)）]?\s*[件项条个]?\s*[.、．:]?\s*")
+
+
 def task_number(raw: str) -> str | None:
     """`1`, `1.`, `第1件`, `(一)`, `一` → digits; None when the cell is no number."""
-    m = re.fullmatch(r"\s*第?\s*[(（]?\s*(\d{1,4}(?:\.\d{1,3})*|[一二三四五六七八九十百]{1,4})\s*[)）]?\s*[件项条个]?\s*[.、．:]?\s*", raw)
+    m = _TASK_NUMBER.fullmatch(raw)
     if not m:
         return None
     n = m.group(1)
@@ -67,7 +71,10 @@ def task_number(raw: str) -> str | None:
 
 
 def _progress(entry: ProgressDraft, task: Task, ctx: Context, where: str) -> Progress | None:
-    text = close_spaces(NEXT_STEPS.sub("", PROGRESS_FIELD.sub("", entry.text)))
+    text = PROGRESS_FIELD.sub("", entry.text)
+    if ":" in text:  # the next steps are a labelled field, and a label ends in a colon
+        text = NEXT_STEPS.sub("", text)
+    text = close_spaces(text)
     if not text and entry.values is None:
         return None
     # The text's own cut-off (截至4月10日) wins; then the column's period, the document's, and a

@@ -16,7 +16,8 @@ _VALUE_GAP = re.compile(r"(?<![、,,;;:：])\s+(?![、,,;;])")
 def split_fields(text: str) -> list[str]:
     """The pieces of `text` split before each inline label, with a unit field's tail apart."""
     out: list[str] = []
-    for piece in INLINE_FIELD.split(text.strip()):
+    text = text.strip()
+    for piece in INLINE_FIELD.split(text) if ":" in text else [text]:  # every label ends in a colon
         m = UNIT_FIELD.match(piece)
         gap = _VALUE_GAP.search(piece, m.end()) if m else None
         if gap:

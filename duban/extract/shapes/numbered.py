@@ -70,6 +70,7 @@ def prepare_lines(lines: list[Line], *, wrapped: bool = False) -> list[Line]:
 
 
 _RUN_ON_MARK = re.compile(r"(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")
+_NUMBER_MARK = re.compile(r"\d\s*[.、．]")  # what every run-on mark contains (opens with a digit: a fast scan)
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
@@ -98,7 +99,7 @@ def _printed_width(text: str) -> float:
 
 def split_run_on(text: str) -> list[str]:
     """`1.新建… 分管领导:… 2.改造…` → one piece per task: split before ` N.` where N continues the list."""
-    if len(text) < 60:
+    if len(text) < 60 or not _NUMBER_MARK.search(text):  # no `N.` anywhere: nothing to split
         return [text]
     cuts, expected = [], None
     for m in _RUN_ON_MARK.finditer(text):
@@ -265,7 +266,8 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
                 and flagged.end() < len(content_text.rstrip()):
             draft.title = close_spaces(content_text[:flagged.start()])  # name(票决项目)description, on one line
             content_text = content_text[flagged.end():]
-    m = PROGRESS.search(content_text)
+    # Every field label ends in a colon: a text without one is not scanned for labels.
+    m = PROGRESS.search(content_text) if ":" in content_text else None
     if m:  # 进展情况 in the same paragraph as the task
         parts.insert(parts.index(content_parts[-1]) + 1, _Part("progress", content_text[m.start():], ""))
         content_text = content_text[:m.start()]
@@ -277,7 +279,7 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
         span = labelled.span() if labelled else None
         found = _roles(labelled.group(1), convention) if labelled else None
     if found is None:  # …以上。牵头单位:市发改委;责任单位:各区县政府。 — the fields after the text
-        inline = _INLINE_ROLES.search(content_text)
+        inline = _INLINE_ROLES.search(content_text) if ":" in content_text else None
         found = _roles(content_text[inline.start():], convention) if inline else None
         span = (inline.start(), len(content_text)) if found is not None else None
     if found is not None:

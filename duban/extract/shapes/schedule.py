@@ -13,16 +13,15 @@ from duban.extract.plan import Milestone
 # An undated step (此后,每半年…) ends the dated one before it and is no milestone.
 _UNDATED = re.compile(r"(?:此后|之后|以后|其后|此外|今后|每年|每半年|每季度|每月|长期|常态化)")
 _BOUNDARY = "。;;\n\t "
+# Where a step can open: the first character after a boundary (or of the text) that is none.
+_STEP_START = re.compile(f"(?<![^{re.escape(_BOUNDARY)}])[^{re.escape(_BOUNDARY)}]")
 
 
 def milestones(text: str, year: int | None) -> tuple[list[Milestone], bool]:
     """The dated steps of `text`, and whether any date could not be placed (no plan year)."""
     starts: list[tuple[int, re.Match | None]] = []
-    for i in range(len(text)):
-        if i and text[i - 1] not in _BOUNDARY:
-            continue
-        if text[i] in _BOUNDARY:
-            continue
+    for start in _STEP_START.finditer(text):
+        i = start.start()
         m = STEP_DATE.match(text, i)
         if m and (m.group("m") or m.group("ye") or m.group("q") or m.group("half") or "三季度" in m.group(0)):
             starts.append((i, m))
@@ -50,6 +49,8 @@ def dated_clauses(text: str, year: int | None) -> list[Milestone]:
     """The dated clauses of a task's text, as milestones (for a task with no schedule of its own):
     the clause up to `;` (or its sentence, with the `。`), without the date words."""
     out: list[Milestone] = []
+    if "前" not in text:  # every dated clause ends 前, 之前 or 以前
+        return out
     for m in _DATED_CLAUSE.finditer(text):
         y = int(m.group("y")) if m.group("y") else year
         if y is None:
