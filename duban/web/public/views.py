@@ -2,8 +2,7 @@
 ONLY approved progress; never comments, instructions, review notes, findings, audit or evidence."""
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -29,9 +28,7 @@ def index(request):
     today = timezone.localdate()
     stamp = Q.history_stamp()
     counts, by_domain = Q.counts_by_domain(Q.Scope(plan, year, today, today), stamp)
-    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: dict(
-        (in_year(Task.objects.all(), year) if year else Task.objects.none()).order_by().values_list("plan_id")
-        .annotate(n=Count("pk"))))
+    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: Q.plan_sizes(year))
     for p in plans:
         p.n = sizes.get(p.pk, 0)
     scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
@@ -43,7 +40,9 @@ def index(request):
     # the same filters, search included, as the office's task list and the API
     tasks = Q.filter_tasks(scope, Q.TaskFilters(q=q, statuses=[status] if status else [], domain=domain))
     tasks = tasks.select_related("plan").order_by("domain", *LIST_ORDER)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    unfiltered = year is not None and not (q or status or domain)
+    page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"),
+                     Q.tallied_total(year, plan.pk if plan else None) if unfiltered else None)
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),
              "domain": t.domain or "未分类"} for t in page.object_list]
