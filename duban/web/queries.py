@@ -35,6 +35,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
@@ -166,13 +167,10 @@ def plan_sizes(year: int | None) -> dict[int, int]:
     key = tally_key(year)
     if key is None:
         return dict(in_year(Task.objects.all(), year).order_by().values_list("plan_id").annotate(n=Count("pk")))
-    prefix = f"{key}:p"  # the plans' keys, an index range
-    sizes: dict[int, int] = defaultdict(int)
-    for scope, n in (TaskTally.objects.filter(scope__gte=prefix, scope__lt=f"{key}:q", n__gt=0)
-                     .values_list("scope", "n")):
-        if scope.startswith(prefix):
-            sizes[int(scope[len(prefix):])] += n
-    return dict(sizes)
+    prefix = f"{key}:p"  # the plans' keys, an index range; summed there (a plan has dozens of rows)
+    rows = (TaskTally.objects.filter(scope__gte=prefix, scope__lt=f"{key}:q", n__gt=0).order_by()
+            .values_list("scope").annotate(total=Sum("n")))
+    return {int(scope[len(prefix):]): n for scope, n in rows if scope.startswith(prefix)}
 
 
 def domain_names() -> list[str]:

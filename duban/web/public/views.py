@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from duban import assess as A
 from duban.assess_format import fmt_number
@@ -16,6 +18,15 @@ from duban.web import queries as Q
 PAGE_SIZE = 100
 TITLE = "走进市办实事、见证民生项目"
 QUALIFIER_WORDS = {">=": "以上", "<=": "以内", "~": "左右"}
+
+
+def plan_items(plans, year: int | None, plan) -> str:
+    """The year's plans as <li>s, built here: a province's thousand plans render slowly in a template
+    loop (the title is escaped)."""
+    current = ' aria-current="true" class="current"'
+    return mark_safe("\n    ".join(  # noqa: S308 - numbers, fixed words and escaped titles only
+        f'<li><a href="?year={year}&amp;plan={p.pk}"{current if plan is not None and plan.pk == p.pk else ""}>'
+        f'{escape(str(p))}</a> <span class="muted">{p.n} 项</span></li>' for p in plans))
 
 
 def index(request):
@@ -51,6 +62,7 @@ def index(request):
     params.pop("page", None)
     return render(request, "web/public/index.html", {
         "title": TITLE, "years": years, "year": year, "plans": plans, "plan": plan, "counts": counts,
+        "plan_items": plan_items(plans, year, plan),
         "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status, "q": q,
         "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: s.severity)],
         "paging_query": params.urlencode(),
