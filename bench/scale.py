@@ -2,9 +2,12 @@
 real server (`duban serve`) at several ledger sizes, and the ratio of the largest to the smallest.
 
     python bench/scale.py [--plans 30,300,1000] [--tasks 150] [--requests 60] [--clients 4] [--seconds 10]
+                          [--reuse PREFIX]
 
 For each size, in a child process with a fresh PostgreSQL database of its own (bench/web.py's
-`fresh_database`): the synthetic ledger of the current year (bench/ledger_data.py), every plan assessed
+`fresh_database`), or with `--reuse PREFIX` a kept database `PREFIX_<plans>` (made and filled on the
+first run, migrated and reused as it is by the next ones: a 1,000-plan ledger takes minutes to build
+and assess; drop it by hand when done): the synthetic ledger of the current year (bench/ledger_data.py), every plan assessed
 as of today, an office account with an API token. Measured through `duban serve`, per page, WARMUP
 warm-up requests and N sequential ones over one keep-alive connection:
 
@@ -22,17 +25,22 @@ import datetime as dt
 import json
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.web import (OFFICE, PASSWORD, ROOT, Client, duban_serve, fresh_database, load,  # noqa: E402
-                       make_accounts, measure, percentile)
+from bench.web import (OFFICE, PASSWORD, ROOT, Client, child_env, duban_serve, fresh_database,  # noqa: E402
+                       load, make_accounts, measure, percentile)
 
 GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0
@@ -48,6 +56,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4, help="concurrent /tasks/ clients")
     ap.add_argument("--seconds", type=float, default=10.0, help="length of the /tasks/ throughput run")
     ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--reuse", default="", metavar="PREFIX",
+                    help="keep each size's database as PREFIX_<plans> and reuse it on the next run")
     ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -56,7 +66,7 @@ def main() -> None:
     results: dict[int, dict] = {}
     for plans in sizes:
         print(f"== {plans} plans × {a.tasks} tasks on PostgreSQL ==", flush=True)
-        with fresh_database("postgres") as env:
+        with (kept_database(f"{a.reuse}_{plans}") if a.reuse else fresh_database("postgres")) as env:
             if env is None:
                 return
             started = time.perf_counter()
@@ -93,6 +103,30 @@ def report(results: dict[int, dict]) -> None:
     print(f"\n   /tasks/ with {results[small]['throughput']['clients']} clients: {rates}", flush=True)
 
 
+@contextmanager
+def kept_database(name: str):
+    """The child's environment with the PostgreSQL database `name`, made if missing and kept afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in ("test", "postgres"):
+        raise SystemExit(f"--reuse: {name!r} is not a bench database name")
+    server = (os.environ.get("DUBAN_BENCH_DATABASE_URL") or os.environ.get("DUBAN_TEST_DATABASE_URL")
+              or "postgres://postgres@127.0.0.1:5432/postgres")
+    with_db = lambda db: urlunsplit(urlsplit(server)._replace(path="/" + db))  # noqa: E731
+    with psycopg.connect(with_db("postgres"), autocommit=True, connect_timeout=3) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"   made database {name} (kept: --reuse)", flush=True)
+        else:
+            print(f"   reusing database {name}", flush=True)
+    data_dir = tempfile.mkdtemp(prefix="duban-bench-scale-")
+    try:
+        yield child_env(DUBAN_DATA_DIR=data_dir, DUBAN_DATABASE_URL=with_db(name))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------- the child
 
 
@@ -100,6 +134,7 @@ def child(a) -> None:
     from duban.django_setup import ensure_schema
 
     ensure_schema()
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from bench.ledger_data import build_synthetic_ledger
@@ -107,13 +142,23 @@ def child(a) -> None:
     from duban.ledger.models import Plan, Task
 
     today = dt.date.today()
-    stats = build_synthetic_ledger(plans=a.child, tasks=a.tasks, year=today.year, reports=max(1, today.month - 1))
-    print(f"   build: {stats.line()}", flush=True)
-    started = time.perf_counter()
-    plan_ids = list(Plan.objects.order_by("pk").values_list("pk", flat=True))
-    judged = assess_plans(plan_ids, today)
-    print(f"   assessed {judged} tasks of {len(plan_ids)} plans: {time.perf_counter() - started:.1f} s", flush=True)
-    office, token, _ = make_accounts(1)
+    from duban.people.models import ApiToken
+
+    office = get_user_model().objects.filter(username=OFFICE).first()
+    if office is not None and Plan.objects.count() == a.child:  # a kept database (--reuse), built before
+        print(f"   reused: {a.child} plans, {Task.objects.count():,} tasks, built and assessed before", flush=True)
+        token = ApiToken.issue(office, "bench")[1]
+    else:
+        if Plan.objects.exists():
+            raise SystemExit("the database holds another ledger: drop it first")
+        stats = build_synthetic_ledger(plans=a.child, tasks=a.tasks, year=today.year,
+                                       reports=max(1, today.month - 1))
+        print(f"   build: {stats.line()}", flush=True)
+        started = time.perf_counter()
+        plan_ids = list(Plan.objects.order_by("pk").values_list("pk", flat=True))
+        judged = assess_plans(plan_ids, today)
+        print(f"   assessed {judged} tasks of {len(plan_ids)} plans: {time.perf_counter() - started:.1f} s", flush=True)
+        office, token, _ = make_accounts(1)  # last: its presence marks a complete build
     task_ids = list(Task.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -89,6 +89,9 @@ def main() -> None:
 def child_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DUBAN_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DUBAN_DEBUG")}
+    # with a database URL the child runs in production mode, where `duban serve` wants its keys
+    env.setdefault("DUBAN_SECRET_KEY", secrets.token_urlsafe(50))
+    env.setdefault("DUBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")  # testserver: Django's test client
     env.update(extra)
     return env
 

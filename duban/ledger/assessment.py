@@ -144,6 +144,9 @@ def record_status_changes(results: dict[int, A.TaskAssessment], as_of: date) -> 
     return len(new)
 
 
+UPDATE_CHUNK = 2000  # tasks a statement (5 parameters each: PostgreSQL takes 65,535)
+
+
 def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
     """Tasks keep their latest assessment; an assessment of an earlier date does not overwrite a
     later one, and a task whose stored assessment is the same is not written again."""
@@ -157,13 +160,24 @@ def _keep_current(results: dict[int, A.TaskAssessment], as_of: date) -> None:
         new = (a.status.value, a.color.value, a.reason, a.as_of)
         if new != (status, color, reason, assessed_on):
             rows.append((*new, pk))
-    # Only the tasks whose stored assessment changed. executemany of one small UPDATE: far cheaper than
+    # Only the tasks whose stored assessment changed. On PostgreSQL one UPDATE … FROM (VALUES …) per
+    # UPDATE_CHUNK tasks: the maintained counts' trigger then runs once for them, not once a task
+    # (migration 0009_scale_tallies). Elsewhere executemany of one small UPDATE: far cheaper than
     # bulk_update's CASE per column (a first assessment of a 150-task plan on PostgreSQL: 0.11 s against 0.24 s).
     if rows:
         table = connection.ops.quote_name(Task._meta.db_table)
         with connection.cursor() as cur:
-            cur.executemany(f"UPDATE {table} SET status = %s, status_color = %s, status_reason = %s, "
-                            f"assessed_on = %s WHERE id = %s", rows)
+            if connection.vendor == "postgresql":
+                for i in range(0, len(rows), UPDATE_CHUNK):
+                    part = rows[i:i + UPDATE_CHUNK]
+                    values = ", ".join(["(%s, %s, %s, %s::date, %s::bigint)"] * len(part))
+                    cur.execute(f"UPDATE {table} AS t SET status = v.status, status_color = v.color, "
+                                f"status_reason = v.reason, assessed_on = v.assessed_on "
+                                f"FROM (VALUES {values}) AS v (status, color, reason, assessed_on, id) "
+                                f"WHERE t.id = v.id", [x for row in part for x in row])
+            else:
+                cur.executemany(f"UPDATE {table} SET status = %s, status_color = %s, status_reason = %s, "
+                                f"assessed_on = %s WHERE id = %s", rows)
         bump_ledger_version()
 
 

@@ -10,6 +10,10 @@ grows. Today's counts are kept a few seconds per (scope, latest StatusChange, la
 latest task), so repeated views of a 45,000-task dashboard cost a few index lookups. With several
 app servers the cache is Redis (DUBAN_CACHE_URL): the ledger version is shared and a change on one
 server is seen on every other at once. The trend is read from stored daily aggregates (TrendPoint).
+
+Today's counts on PostgreSQL are read from the counts the database maintains (TaskTally, LeadTally:
+triggers add each write's rows, migration ledger 0009_scale_tallies): a few dozen rows a scope, however
+big the ledger. SQLite (the embedded ledger) counts the tasks with aggregate queries.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
@@ -42,7 +47,7 @@ from django.utils.safestring import mark_safe
 from duban import assess as A
 from duban import ranking as R
 from duban.assess_format import fmt_number
-from duban.ledger.models import Plan, Responsibility, StatusChange, Task, Unit
+from duban.ledger.models import LeadTally, Plan, Responsibility, StatusChange, Task, TaskTally, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year, year_keys
 from duban.ledger.search import search_tasks
 from duban.web.charts import color_bar
@@ -127,6 +132,65 @@ def make_scope(params, today: date) -> Scope:
 
 def tasks_in(scope: Scope) -> QuerySet:
     return Task.objects.filter(**scope.task_filter())
+
+
+def tally_scope(scope: Scope) -> str | None:
+    """The maintained counts' key of a scope's tasks today (None: none kept — count the tasks)."""
+    return tally_key(scope.year, scope.plan.pk if scope.plan else None)
+
+
+def tally_key(year: int | None, plan_id: int | None = None) -> str | None:
+    """The maintained counts' key of the current tasks of a year (None: every year) or of a plan in
+    its year: "all", "y<year key>" or "y<year key>:p<plan>" (duban.ledger.models.records); None where
+    none is kept (SQLite; a plan without its year)."""
+    if connection.vendor != "postgresql":
+        return None
+    if year is None:
+        return "all" if plan_id is None else None
+    low, _ = year_keys(year)
+    return f"y{low}" if plan_id is None else f"y{low}:p{plan_id}"
+
+
+def tallied_total(year: int | None, plan_id: int | None = None) -> int | None:
+    """How many current tasks a year (None: all) or a plan of it holds, from the maintained counts
+    (None: none kept — count the tasks)."""
+    key = tally_key(year, plan_id)
+    if key is None:
+        return None
+    return sum(TaskTally.objects.filter(scope=key, n__gt=0).values_list("n", flat=True))
+
+
+def plan_sizes(year: int | None) -> dict[int, int]:
+    """Each plan of a year: its current tasks (the maintained counts on PostgreSQL)."""
+    if not year:
+        return {}
+    key = tally_key(year)
+    if key is None:
+        return dict(in_year(Task.objects.all(), year).order_by().values_list("plan_id").annotate(n=Count("pk")))
+    prefix = f"{key}:p"  # the plans' keys, an index range; summed there (a plan has dozens of rows)
+    rows = (TaskTally.objects.filter(scope__gte=prefix, scope__lt=f"{key}:q", n__gt=0).order_by()
+            .values_list("scope").annotate(total=Sum("n")))
+    return {int(scope[len(prefix):]): n for scope, n in rows if scope.startswith(prefix)}
+
+
+def domain_names() -> list[str]:
+    """The domains the current tasks name, sorted (the maintained counts on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        rows = TaskTally.objects.filter(scope="all", n__gt=0).exclude(domain="")
+    else:
+        rows = Task.objects.exclude(domain="")
+    return list(rows.order_by("domain").values_list("domain", flat=True).distinct())
+
+
+def page_of(tasks: QuerySet, per_page: int, number, total: int | None = None):
+    """Paginator(tasks, per_page).get_page(number); `total`, when known (the maintained count of the
+    same tasks), saves counting them."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(tasks, per_page)
+    if total is not None:
+        paginator.count = total  # a cached_property: set, it is not computed
+    return paginator.get_page(number)
 
 
 def lead_responsibilities_in(scope: Scope) -> QuerySet:
@@ -289,23 +353,26 @@ def unit_counts(scope: Scope, stamp: str | None = None) -> list[dict]:
 def counts_by_domain(scope: Scope, stamp: str | None = None) -> tuple[Counts, list[dict]]:
     """Counts in all and by domain (one aggregate query). Cached."""
     return cached("domains", scope, stamp, lambda: _history_breakdown(scope) if scope.historical
-                   else breakdown(tasks_in(scope)))
+                   else current_breakdown(scope))
 
 
 def _summary(scope: Scope) -> Summary:
     if scope.historical:
         counts, domains = _history_breakdown(scope)
         return Summary(counts, domains, _units(scope), _lagging(latest_changes(scope), counts, "task__"))
-    counts, domains = breakdown(tasks_in(scope))
+    counts, domains = current_breakdown(scope)
     return Summary(counts, domains, _units(scope), _lagging(tasks_in(scope), counts, ""))
 
 
 def _units(scope: Scope) -> list[dict]:
     if not scope.historical:
+        key = tally_scope(scope)
+        if key is not None:  # the maintained counts (PostgreSQL)
+            return _unit_rows(LeadTally.objects.filter(scope=key, n__gt=0).values_list("unit_id", "status", "color", "n"))
         return _unit_rows(lead_responsibilities_in(scope).order_by()
-                          .values("unit_id", status=F("task__status"), color=F("task__status_color")))
+                          .values_list("unit_id", "task__status", "task__status_color").annotate(n=Count("pk")))
     return _unit_rows(latest_changes(scope).filter(task__responsibilities__role=Responsibility.Role.LEAD).order_by()
-                      .values("status", "color", unit_id=F("task__responsibilities__unit_id")),
+                      .values_list("task__responsibilities__unit_id", "status", "color").annotate(n=Count("pk")),
                       totals=dict(lead_responsibilities_in(scope).order_by().values_list("unit_id")
                                   .annotate(n=Count("pk"))))
 
@@ -323,25 +390,37 @@ def _history_breakdown(scope: Scope) -> tuple[Counts, list[dict]]:
     return counts, domains
 
 
+def current_breakdown(scope: Scope) -> tuple[Counts, list[dict]]:
+    """Today's counts in all and by domain: the maintained counts (PostgreSQL), else one aggregate query."""
+    key = tally_scope(scope)
+    if key is None:
+        return breakdown(tasks_in(scope))
+    return _breakdown_of(TaskTally.objects.filter(scope=key, n__gt=0).values_list("status", "color", "domain", "n"))
+
+
 def breakdown(rows: QuerySet, status: str = "status", color: str = "status_color", domain: str = "domain"
               ) -> tuple[Counts, list[dict]]:
     """Counts in all and by domain, in one aggregate query."""
+    return _breakdown_of(rows.order_by().values_list(status, color, domain).annotate(n=Count("pk")))
+
+
+def _breakdown_of(rows) -> tuple[Counts, list[dict]]:
+    """Counts in all and by domain from (status, colour, domain, n) rows."""
     counts = Counts()
     by_domain: dict[str, Counts] = defaultdict(Counts)
-    values = rows.order_by().values(status, color, "domain") if domain == "domain" else (
-        rows.order_by().values(status, color, domain=F(domain)))
-    for row in values.annotate(n=Count("pk")):
-        counts.add(row[status], row[color], row["n"])
-        by_domain[row["domain"]].add(row[status], row[color], row["n"])
+    for status, color, domain, n in rows:
+        counts.add(status, color, n)
+        by_domain[domain].add(status, color, n)
     domains = [{"domain": d, "label": d or "未分类", "counts": c} for d, c in by_domain.items()]
     domains.sort(key=lambda r: (-r["counts"].total, r["label"]))
     return counts, domains
 
 
-def _unit_rows(values: QuerySet, totals: dict[int, int] | None = None) -> list[dict]:
+def _unit_rows(values, totals: dict[int, int] | None = None) -> list[dict]:
+    """Per unit from (unit id, status, colour, n) rows; `totals`: each unit's tasks (the rest 未评估)."""
     by_unit: dict[int, Counts] = defaultdict(Counts)
-    for row in values.annotate(n=Count("pk")):
-        by_unit[row["unit_id"]].add(row["status"], row["color"], row["n"])
+    for unit_id, status, color, n in values:
+        by_unit[unit_id].add(status, color, n)
     for unit_id, n in (totals or {}).items():
         by_unit[unit_id].fill_to(n)
     names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))

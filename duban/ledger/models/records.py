@@ -65,3 +65,46 @@ class TrendPoint(models.Model):
     def __str__(self) -> str:
         return f"{self.scope} {self.day}"
 
+
+
+# Maintained counts (PostgreSQL): what the dashboard, the portal and the lists count, kept by the
+# database itself — triggers on the tasks and responsibilities (migration 0009_scale_tallies) add each
+# statement's rows to these counts, whatever wrote them (an assessment, an import, a unit merge, a raw
+# UPDATE), in the writing transaction. A scope is "all", "y<year key>" (the first four digits of the
+# tasks' sort keys: duban.ledger.models.plans.year_keys) or "y<year key>:p<plan id>". SQLite counts
+# the tasks themselves (duban.web.queries). Rows are never deleted: a count that fell to 0 stays.
+
+
+class TaskTally(models.Model):
+    """How many current (not retired) tasks of a scope have each (status, colour, domain)."""
+
+    scope = models.CharField("范围", max_length=40)
+    status = models.CharField("状态", max_length=20, blank=True)
+    color = models.CharField("颜色", max_length=10, blank=True)
+    domain = models.CharField("领域", max_length=100, blank=True)
+    n = models.IntegerField("任务数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "status", "color", "domain"], name="task_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.status} {self.domain}: {self.n}"
+
+
+class LeadTally(models.Model):
+    """How many lead responsibilities a unit holds in a scope, by its task's (status, colour) — of
+    every task, as the dashboard's unit counts have always read them (the retired ones too)."""
+
+    scope = models.CharField("范围", max_length=40)
+    unit_id = models.BigIntegerField("单位")  # not a foreign key: a unit merge moves its counts by trigger
+    status = models.CharField("状态", max_length=20, blank=True)
+    color = models.CharField("颜色", max_length=10, blank=True)
+    n = models.IntegerField("牵头任务数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位牵头计数"
+        constraints = [models.UniqueConstraint(fields=["scope", "unit_id", "status", "color"], name="lead_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.unit_id} {self.status}: {self.n}"

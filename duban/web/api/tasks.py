@@ -14,8 +14,9 @@ from ninja import Path, Query, Router
 from duban import assess as A
 from duban.ledger.models import Checkpoint, Indicator, Observation, ProgressReport, Responsibility, Task
 from duban.ledger.models.plans import LIST_ORDER, in_year
-from duban.ledger.search import search_tasks
+from duban.ledger.search import search_terms, search_tasks
 from duban.ledger.units import get_unit
+from duban.web import queries as Q
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
 from duban.web.api.errors import NotFound
@@ -51,7 +52,9 @@ def list_tasks(request,
     if domain:
         tasks = tasks.filter(domain=domain.strip())
     tasks = search_tasks(tasks, q)
-    count = tasks.count()
+    everything = access.scope_of(user) != access.UNIT and not (plan or status or unit or domain or search_terms(q))
+    count = (Q.tallied_total(year) if everything else None)  # the maintained count of the same tasks
+    count = tasks.count() if count is None else count
     page = list(tasks.select_related("plan", "section")
                 .order_by(*LIST_ORDER)[offset:offset + limit])
     return {"count": count, "items": present.task_items(page)}

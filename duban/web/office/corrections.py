@@ -19,6 +19,7 @@ from duban.errors import DubanError
 from duban.ledger import corrections as C
 from duban.ledger.models import Indicator, Milestone, Responsibility, Task, Unit
 from duban.people.roles import can_manage
+from duban.web import queries as Q
 from duban.web.office.access import today
 from duban.web.office.forms import IndicatorForm, MilestoneForm, TaskForm, UnitsForm, plain_number, split_names
 
@@ -61,8 +62,7 @@ def panel_context(task: Task, indicators: list[Indicator], milestones: list[Mile
         "disputes": [d | {"value_shown": C._shown(d["value"]), "document_shown": C._shown(d["document"])}
                      for d in C.disputes(task, rows=[task, *indicators, *milestones])],
         "section_names": list(task.plan.sections.order_by("order").values_list("title", flat=True)),
-        "domain_names": list(Task.objects.exclude(domain="").order_by("domain")
-                             .values_list("domain", flat=True).distinct()),
+        "domain_names": Q.domain_names(),
         "unit_names": list(Unit.objects.order_by("name").values_list("name", flat=True)),
     }
 

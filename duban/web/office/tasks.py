@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -71,7 +70,7 @@ def _domains(user) -> list[str]:
     key = f"duban:domains:{Task.objects.aggregate(last=Max('id'))['last']}:{changed.timestamp() if changed else 0}"
     found = cache.get(key)
     if found is None:
-        found = [d for d in Task.objects.order_by("domain").values_list("domain", flat=True).distinct() if d]
+        found = Q.domain_names()
         cache.set(key, found, Q.CACHE_TIMEOUT)
     return found
 
@@ -104,7 +103,9 @@ def _filter_options(user, f: Q.TaskFilters) -> dict:
 def task_list(request):
     f = Q.TaskFilters.from_params(request.GET)
     tasks = Q.filter_tasks(visible_tasks(request.user, Task.objects.all()), f).select_related("plan")
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    unfiltered = sees_everything(request.user) and not (f.q or f.statuses or f.color or f.domain) and (
+        f.unit is None and f.section is None and f.plan is None)  # the whole ledger, or one year of it
+    page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"), Q.tallied_total(f.year) if unfiltered else None)
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color)} for t in page.object_list]
     return render(request, "web/office/task_list.html", {
