@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 ASSESSED = date(2024, 11, 30)
 PW = "duban-test-password-1"
-CACHES_NOT_DUMPED = {"people.loginfailure", "ledger.trendpoint"}
+CACHES_NOT_DUMPED = {"people.loginfailure", "ledger.trendpoint", "ledger.tasktally", "ledger.leadtally"}
+# the counts PostgreSQL's triggers keep (empty on SQLite): not carried, counted again as the tasks load
+KEPT_BY_THE_DATABASE = {"ledger.tasktally", "ledger.leadtally"}
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +57,11 @@ def table_content(model) -> list[tuple]:
 
 def everything() -> dict[str, list[tuple]]:
     return {m._meta.label_lower: table_content(m) for m in every_table()}
+
+
+def counts(rows: list[tuple]) -> dict[tuple, int]:
+    """A tally's rows as key → count (its row ids and its zero rows are the triggers' business)."""
+    return {row[1:-1]: row[-1] for row in rows if row[-1]}
 
 
 def build_busy_ledger(seeds) -> None:
@@ -131,6 +138,9 @@ def test_dump_then_load_into_an_empty_ledger_brings_back_every_table(tmp_path, s
     assert "已导入" in capsys.readouterr().out
     after = everything()
     for label in sorted(before):
+        if label in KEPT_BY_THE_DATABASE:
+            assert counts(after[label]) == counts(before[label]), label
+            continue
         if label in CACHES_NOT_DUMPED:
             assert after[label] == [], label  # not carried: computed again when needed
             continue
