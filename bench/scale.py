@@ -31,8 +31,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.web import (OFFICE, PASSWORD, ROOT, Client, duban_serve, fresh_database, load,  # noqa: E402
-                       make_accounts, measure, percentile)
+from bench.web import (
+    OFFICE,
+    PASSWORD,
+    ROOT,
+    Client,
+    duban_serve,
+    fresh_database,
+    load,
+    make_accounts,
+    measure,
+    percentile,
+)
 
 GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0

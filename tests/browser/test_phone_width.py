@@ -27,8 +27,16 @@ from duban.ledger.importer import import_file
 from duban.ledger.models import Plan, Task
 from duban.ledger.workflow import submit_progress
 from duban.people.services import add_user
-from duban.supervision.services import (acknowledge_case, assign_case, open_case, raise_problem, request_change,
-                                        start_case, submit_feedback, submit_public_clue)
+from duban.supervision.services import (
+    acknowledge_case,
+    assign_case,
+    open_case,
+    raise_problem,
+    request_change,
+    start_case,
+    submit_feedback,
+    submit_public_clue,
+)
 from tests.browser.conftest import login
 from tests.conftest import seed
 
