@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import pstats
 import datetime as dt
 import io
+import pstats
 import subprocess
 import sys
 import time

@@ -119,7 +119,7 @@ def _plan_rows(m, buffers, ids, rng, units, p, tasks, indicators, reports, year,
 
     genres = list(m.Plan.Genre.values)
     genre = genres[p % len(genres)]
-    stamp = dt.datetime(year, 1, 15 + p % 10, 1, 0, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(year, 1, 15 + p % 10, 1, 0, tzinfo=dt.UTC)
     plan_id = ids.next(m.Plan)
     buffers[m.Plan].append(dict(id=plan_id, city=city, year=year, genre=genre,
                                 title=f"{year}年{m.Plan.Genre(genre).label}(合成)第{p + 1:03d}号", source_id=None,
@@ -179,7 +179,7 @@ def _plan_rows(m, buffers, ids, rng, units, p, tasks, indicators, reports, year,
             buffers[m.ProgressReport].append(dict(
                 id=report_id, task_id=task_id, as_of=as_of, text=f"截至{month}月底,{said}。", source_id=None,
                 submitted_by_id=None, state="approved", review_note="", version=1,
-                created_at=dt.datetime.combine(as_of + dt.timedelta(days=3), dt.time(1, 30), dt.timezone.utc)))
+                created_at=dt.datetime.combine(as_of + dt.timedelta(days=3), dt.time(1, 30), dt.UTC)))
             for i, (indicator_id, metric, unit, target, values) in enumerate(series):
                 value = values[month - 1]
                 buffers[m.Observation].append(dict(

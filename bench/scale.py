@@ -39,8 +39,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.web import (OFFICE, PASSWORD, ROOT, Client, child_env, duban_serve, fresh_database,  # noqa: E402
-                       load, make_accounts, measure, percentile)
+from bench.web import (
+    OFFICE,
+    PASSWORD,
+    ROOT,
+    Client,
+    child_env,
+    duban_serve,
+    fresh_database,
+    load,
+    make_accounts,
+    measure,
+    percentile,
+)
 
 GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0

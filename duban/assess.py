@@ -158,7 +158,7 @@ class Status(str, Enum):
         return self.value
 
     @classmethod
-    def parse(cls, text: str) -> "Status":
+    def parse(cls, text: str) -> Status:
         """滞后, behind, BEHIND, 达序 and 超序 all name a status; anything else is an error."""
         wanted = (text or "").strip()
         for status in cls:

@@ -219,9 +219,8 @@ def to_pdf(doc: Document, out: Path) -> Path:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
     from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

@@ -6,8 +6,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duban.assess import (
-    POLICY, Checkpoint, Color, Indicator, Milestone, Observation, Policy, Status, TaskSnapshot,
-    actual, assess, assess_indicator, forecast, planned_by,
+    POLICY,
+    Checkpoint,
+    Color,
+    Indicator,
+    Milestone,
+    Observation,
+    Policy,
+    Status,
+    TaskSnapshot,
+    actual,
+    assess,
+    assess_indicator,
+    forecast,
+    planned_by,
 )
 from duban.assess_format import fmt_date, fmt_number, fmt_percent, milestone_label
 from duban.errors import DubanError
@@ -224,7 +236,7 @@ def test_a_milestone_with_quantities_is_done_when_its_checkpoint_is_reached():
     assert missed.status is Status.OVERDUE and "城镇新增就业17万人" in missed.reason
 
 
-def test_a_completed_task_is_never_overdue():
+def test_a_completed_task_with_a_missed_milestone_is_not_overdue():
     jobs = employment(Observation(D(2023, 11, 30), 360000))
     a = assess(task(jobs, milestones=[tender(D(2023, 3, 31))]), D(2023, 12, 10))
     assert (a.status, a.overdue, a.due_soon) == (Status.DONE, (), ())

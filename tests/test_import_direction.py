@@ -87,15 +87,14 @@ def test_the_ledger_imports_neither_supervision_nor_bulletins_nor_the_pages():
 
 
 def test_the_audit_trail_and_the_input_parsers_live_in_the_core():
-    """No module defines its own audit writer or amount parser; the ledger keeps only a re-export
-    (duban.ledger.audit, for branches written before the move)."""
-    from duban.core import audit, inputs
+    """No module defines its own audit writer or amount parser, and the ledger keeps no copy of them."""
+    import importlib.util
+
+    from duban.core import inputs
     from duban.core.models import AuditEntry
-    from duban.ledger import audit as old_audit
-    from duban.ledger import services
 
     assert AuditEntry._meta.app_label == "core" and AuditEntry._meta.db_table == "ledger_auditentry"
-    assert old_audit.record is audit.record and services.parse_amount is inputs.parse_amount
+    assert importlib.util.find_spec("duban.ledger.audit") is None
     for path in ROOT.rglob("*.py"):
         if "migrations" in path.parts or _module_of(path).startswith("duban.core"):
             continue

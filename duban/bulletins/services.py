@@ -16,14 +16,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from duban.bulletins import summary
 from duban.bulletins.content import BulletinContent, build_bulletin
 from duban.bulletins.models import Bulletin
 from duban.bulletins.render import FORMATS, render
-from duban.bulletins import summary
 from duban.bulletins.snapshot import collect_snapshot
+from duban.core.audit import record
 from duban.errors import BulletinStateError, DubanError
 from duban.ledger.assessment import assess_plan
-from duban.core.audit import record
 from duban.ledger.models import Plan
 from duban.people.roles import can_manage, require
 

@@ -83,7 +83,7 @@ def as_of_phrase(as_of: date, year: int) -> str:
 
 def series_label(year: int | None, n: int | None) -> str:
     """2024年第3期 in the office's yearly series; 未编号 before the bulletin is issued."""
-    return f"{year}年第{n}期" if n and year else ("第{n}期".format(n=n) if n else "未编号")
+    return f"{year}年第{n}期" if n and year else (f"第{n}期" if n else "未编号")
 
 
 _CN_DIGITS = "零一二三四五六七八九"

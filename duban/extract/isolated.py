@@ -116,7 +116,7 @@ def _child(send, data: bytes, source: str, year: int | None, plan: bool, seconds
         answer = ("error", e)
     except MemoryError:
         answer = ("error", DocumentLimitExceeded(source, limits.describe("memory_bytes", memory), limit="memory_bytes"))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which answers with a clear refusal
+    except BaseException:
         answer = ("crash", f"after {time.monotonic() - started:.1f} s\n{traceback.format_exc()}")
     del data
     try:

@@ -43,6 +43,6 @@ UNIT_BRACKET = re.compile(r"\((?=[^()]*(?:单位|部门|牵头|责任)\s*[::])([
 def last_unit_bracket(text: str) -> re.Match | None:
     """The last labelled unit bracket of `text`, or None."""
     found = None
-    for found in UNIT_BRACKET.finditer(text):
+    for found in UNIT_BRACKET.finditer(text):  # noqa: B007 — the loop keeps the last match
         pass
     return found

@@ -106,7 +106,7 @@ def breakdown_totals(text: str) -> list[Quantity] | None:
     """A flattened district table (`鄞州 海曙 … 合计 年度目标 2 5 1 2 10 实际完成 1 2 0 3 6`): only the
     achieved rows count, and of them only the total when the table has one."""
     rows = list(_BREAKDOWN_ROW.finditer(text))
-    if not rows or "合计" not in text and "总计" not in text:
+    if not rows or ("合计" not in text and "总计" not in text):
         return None
     out = []
     for m in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from duban.extract.lexicon import alternation, lexicon
 
@@ -227,7 +228,7 @@ def _respective_metrics(text: str, found: list[Quantity]) -> None:
 
 def _inherit_metrics(text: str, found: list[Quantity], *, same_unit: bool) -> None:
     """`报销比例分别达到80%、70%、60%`: the figures after the first in a 、-list share its metric."""
-    for prev, q in zip(found, found[1:]):
+    for prev, q in pairwise(found):
         if q.metric:
             continue
         gap = text[prev.end:q.start]

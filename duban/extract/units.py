@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from duban.extract.labels import CO_ROLES, PERSON, ROLE
 from duban.extract.normalize import close_spaces
@@ -43,7 +43,7 @@ class Units:
             if u not in self.co:
                 self.co.append(u)
 
-    def settle(self) -> "Units":
+    def settle(self) -> Units:
         """A unit that leads is not repeated among the co-units."""
         self.co = [u for u in self.co if u not in self.leads]
         return self
@@ -93,7 +93,7 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _marks(separators: str) -> re.Pattern:
     return re.compile("[" + re.escape("(（[【)）]】" + separators) + "]")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from duban.core.audit import record
-from duban.ledger.models import Comment, Task
 from duban.errors import InvalidInput
+from duban.ledger.models import Comment, Task
 from duban.ledger.signals import comment_added
 from duban.people.models import Role
 from duban.people.roles import can_comment, require, role_of

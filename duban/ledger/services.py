@@ -7,7 +7,6 @@ from datetime import date
 from django.db import transaction
 
 from duban.core.audit import record
-from duban.core.inputs import parse_amount  # re-exported for importers on other branches
 from duban.errors import DubanError, InvalidInput
 from duban.extract.lexicon import lexicon
 from duban.ledger.matching import similarity
@@ -81,11 +80,10 @@ def record_progress(actor, task: Task, as_of: date, values: list[tuple[str, str]
 
     Refused, with nothing written: a date outside the plan year, an indicator the task does not
     have, a unit other than the indicator's, a negative or absurd value."""
+    from duban.ledger.milestones import mark_reported, validate_claims
     from duban.ledger.workflow import (
         validate_progress,  # one validator for the CLI, the pages and the API
     )
-
-    from duban.ledger.milestones import mark_reported, validate_claims
 
     claims = validate_claims(task, as_of, milestones_done)
     rows = validate_progress(task, as_of, values, text, milestones=bool(claims))

@@ -21,11 +21,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from duban.assess_format import fmt_number, plain
+from duban.core.inputs import parse_amount
+from duban.errors import InvalidInput, TemplateProblems
 from duban.extract.dates import month_end
 from duban.extract.lexicon import lexicon
 from duban.ledger.assessment import COUNTED_STATES, assess_tasks
-from duban.core.inputs import parse_amount
-from duban.errors import InvalidInput, TemplateProblems
 from duban.ledger.milestones import DoneClaim
 from duban.ledger.models import Indicator, Milestone, Observation, Plan, ProgressReport, Responsibility, Task, Unit
 from duban.ledger.services import ABSURD_FACTOR
@@ -291,7 +291,7 @@ def read_progress_template(unit: Unit, plan: Plan, stream) -> list[ParsedRow]:
     out: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
     for r in range(header_row + 1, ws.max_row + 1):
-        get = lambda name: ws.cell(r, cols[name]).value if name in cols else None  # noqa: E731
+        get = lambda name, r=r: ws.cell(r, cols[name]).value if name in cols else None  # noqa: E731
         when_raw, value_raw, text = get("截至日期"), get("本期完成值"), _str(get("进展情况"))
         if _blank(when_raw) and _blank(value_raw) and not text:
             continue
@@ -384,7 +384,7 @@ def _template_sheet(stream):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable upload is the same answer to the user
+    except Exception:
         raise TemplateProblems([(0, "文件不是有效的 .xlsx 填报表")]) from None
     return wb[TEMPLATE_SHEET] if TEMPLATE_SHEET in wb.sheetnames else wb.worksheets[0]
 

@@ -187,5 +187,5 @@ class _Styles:
 
     def cell(self, value, style: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value=None if value == "" else value)
-        cell._style = copy(self.protos[style]._style)  # noqa: SLF001 - openpyxl's own way to copy a style
+        cell._style = copy(self.protos[style]._style)
         return cell

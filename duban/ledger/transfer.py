@@ -45,7 +45,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from duban.errors import DubanError, TransferError
+from duban.errors import TransferError
 
 FORMAT = "duban.ledger/1"
 # Models that moved to another app since a dump was written: the old label → the new one.

@@ -4,8 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from duban.errors import DubanError
 from duban.core.audit import record
+from duban.errors import DubanError
 from duban.ledger.models import Responsibility, Unit, UnitAlias
 from duban.ledger.unitnames import unit_key, unit_kind
 from duban.ledger.version import bump_ledger_version

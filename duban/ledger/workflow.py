@@ -26,9 +26,6 @@ from duban.ledger.milestones import mark_reported, validate_claims
 from duban.ledger.models import Evidence, Indicator, Observation, Plan, ProgressReport, SourceDocument, Task
 from duban.ledger.services import ABSURD_FACTOR, find_indicator
 from duban.ledger.signals import report_reviewed
-from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
-from duban.ledger.uploads import MAX_BYTES as MAX_EVIDENCE_BYTES  # noqa: F401
-from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES  # noqa: F401
 from duban.ledger.uploads import check_uploads as _check_evidence
 from duban.ledger.uploads import discard, store_uploads
 from duban.ledger.uploads import upload_problems as evidence_problems  # noqa: F401

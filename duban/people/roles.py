@@ -6,7 +6,7 @@ the tasks its unit leads or co-operates on; the public sees approved data on the
 """
 from __future__ import annotations
 
-from duban.errors import DubanError, Forbidden
+from duban.errors import Forbidden
 from duban.people.models import Role
 
 

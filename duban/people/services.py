@@ -8,8 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from duban.errors import DubanError
 from duban.core.audit import record
+from duban.errors import DubanError
 from duban.ledger.units import get_unit
 from duban.people.models import Profile, Role
 from duban.people.roles import can_manage, require, role_of, unit_of

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from duban.assess import Status
 from duban.assess_format import fmt_date
 from duban.errors import DubanError, InvalidTransition
-
 
 # ---------------------------------------------------------------- policy
 

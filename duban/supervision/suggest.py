@@ -8,6 +8,7 @@ as the indicator (documents list the units in the order of the parts); else the 
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from duban.assess import Status
 from duban.ledger.models import Responsibility, Task, Unit
@@ -18,7 +19,7 @@ _GENERIC = set("市区县省委局办厅会中心支队总队管理服务发展�
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return {a + b for a, b in zip(chars, chars[1:]) if not (a in _GENERIC and b in _GENERIC)}
+    return {a + b for a, b in pairwise(chars) if not (a in _GENERIC and b in _GENERIC)}
 
 
 def _core(name: str) -> str:

@@ -107,7 +107,7 @@ def trend_chart(rows: list[dict], title: str = "各月末任务状态分布") ->
         return TOP + plot_h - plot_h * v / top
 
     body = _y_axis(top, "项", y_of, WIDTH - RIGHT)
-    for i, r in enumerate(rows):
+    for r in rows:
         d: date = r["date"]
         x = LEFT + slot * (d.month - 1) + (slot - bar) / 2
         base = 0.0

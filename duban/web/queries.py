@@ -278,7 +278,7 @@ class Counts:
     @property
     def bar(self) -> str:
         """The colour bar as HTML."""
-        return mark_safe(color_bar(self.colors))  # noqa: S308 - numbers and fixed words only
+        return mark_safe(color_bar(self.colors))
 
     @property
     def green_share(self) -> float:
@@ -579,7 +579,7 @@ def parse_statuses(values: list[str]) -> list[str]:
         else:
             try:
                 out.append(A.Status.parse(v).value)
-            except Exception:  # noqa: BLE001 - an unknown status filters nothing in
+            except Exception:
                 out.append("__none__")
     return list(dict.fromkeys(out))
 
@@ -598,7 +598,7 @@ class TaskFilters:
     sort: str = "plan"
 
     @classmethod
-    def from_params(cls, params) -> "TaskFilters":
+    def from_params(cls, params) -> TaskFilters:
         sort = params.get("sort") or "plan"
         return cls(q=(params.get("q") or "").strip()[:200], statuses=params.getlist("status"),
                    color=(params.get("color") or "").strip(), unit=parse_int(params.get("unit")),

@@ -18,8 +18,15 @@ import pytest
 from duban.bulletins.content import build_bulletin
 from duban.bulletins.models import Bulletin
 from duban.bulletins.render import render
-from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, discard_bulletin,
-                                      publish_bulletin, published_bulletins, render_bulletin)
+from duban.bulletins.services import (
+    approve_bulletin,
+    content_of,
+    create_bulletin,
+    discard_bulletin,
+    publish_bulletin,
+    published_bulletins,
+    render_bulletin,
+)
 from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.ledger.importer import import_file

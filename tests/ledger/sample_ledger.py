@@ -20,8 +20,22 @@ def build_small_ledger() -> dict:
     from django.contrib.auth.models import Group, Permission, User
 
     from duban.core.models import AuditEntry
-    from duban.ledger.models import (Checkpoint, Finding, Indicator, Milestone, Observation, Plan, ProgressReport,
-                                   Responsibility, Section, SourceDocument, StatusChange, Task, Unit, UnitAlias)
+    from duban.ledger.models import (
+        Checkpoint,
+        Finding,
+        Indicator,
+        Milestone,
+        Observation,
+        Plan,
+        ProgressReport,
+        Responsibility,
+        Section,
+        SourceDocument,
+        StatusChange,
+        Task,
+        Unit,
+        UnitAlias,
+    )
 
     group = Group.objects.create(name="督查室")
     group.permissions.add(Permission.objects.get(codename="change_task", content_type__app_label="ledger"))

@@ -115,7 +115,7 @@ def test_every_seed_task_is_judged_as_the_plain_read_judges_it_at_every_date(see
 
 def writes(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
-            or " times: " in q["sql"] and q["sql"].split(": ", 1)[1].split(None, 1)[0].upper() in ("UPDATE", "INSERT")]
+            or (" times: " in q["sql"] and q["sql"].split(": ", 1)[1].split(None, 1)[0].upper() in ("UPDATE", "INSERT"))]
 
 
 def test_query_count_does_not_grow_with_the_plan_and_nothing_changed_writes_nothing(seeds):

@@ -72,8 +72,15 @@ def build_busy_ledger(seeds) -> None:
     from duban.ledger.models import Plan, Task
     from duban.ledger.workflow import review_progress, submit_progress
     from duban.people.services import add_user
-    from duban.supervision.services import (acknowledge_case, assign_case, close_case, open_case_for_lagging_task,
-                                            review_feedback, start_case, submit_feedback)
+    from duban.supervision.services import (
+        acknowledge_case,
+        assign_case,
+        close_case,
+        open_case_for_lagging_task,
+        review_feedback,
+        start_case,
+        submit_feedback,
+    )
     from duban.supervision.services.problems import raise_problem
 
     for path in sorted(seeds.glob("*.txt")):

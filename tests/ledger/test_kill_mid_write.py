@@ -128,7 +128,7 @@ def test_a_write_killed_at_random_moments_leaves_the_database_before_or_after_ne
             assert changed, f"{action} changed nothing"
 
             seen = []
-            for k in range(KILLS_PER_WRITE):
+            for _ in range(KILLS_PER_WRITE):
                 name, url = make("trial", template=start_from)
                 delay = rng.uniform(0, took)
                 proc = child(action, arg, duban_env(url, tmp_path / "data"))

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from duban.cli import main
+from duban.core.models import AuditEntry
 from duban.errors import InvalidInput
 from duban.ledger.corrections import complete_milestone
 from duban.ledger.milestones import DoneClaim, find_milestone
-from duban.core.models import AuditEntry
 from duban.ledger.models import Milestone, ProgressReport, StatusChange, Task
 from duban.ledger.services import record_progress
 from duban.ledger.workflow import review_progress, revise_progress, submit_progress

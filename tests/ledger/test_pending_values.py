@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
+from duban.core.models import AuditEntry
 from duban.errors import Conflict, Forbidden, InvalidInput
 from duban.ledger.assessment import assess_tasks
 from duban.ledger.importer import import_file
 from duban.ledger.matching import Candidate, Reported, place_values
-from duban.core.models import AuditEntry
 from duban.ledger.models import Indicator, Observation, PendingValue, Task
 from duban.ledger.pending import assign_value, discard_value
 from tests.conftest import seed

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from duban.core.models import AuditEntry
 from duban.ledger import corrections as C
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_bytes, import_file
-from duban.core.models import AuditEntry
 from duban.ledger.models import Finding, Indicator, ProgressReport, Responsibility, Task
 from duban.ledger.services import record_progress
 from duban.people.services import add_user

@@ -8,13 +8,32 @@ import openpyxl
 import pytest
 
 from duban.core.models import AuditEntry
-from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import (Checkpoint, Finding, Indicator, Milestone, Observation, Plan, ProgressReport,
-                               Responsibility, Section, SourceDocument, StatusChange, Task, Unit, UnitAlias)
-from duban.ledger.services import get_task, record_progress
 from duban.errors import TemplateProblems
-from duban.ledger.spreadsheet import (TEMPLATE_HEADERS, export_plan_xlsx, group_rows, progress_template_xlsx,
-                                      read_progress_template)
+from duban.ledger.importer import import_bytes, import_file
+from duban.ledger.models import (
+    Checkpoint,
+    Finding,
+    Indicator,
+    Milestone,
+    Observation,
+    Plan,
+    ProgressReport,
+    Responsibility,
+    Section,
+    SourceDocument,
+    StatusChange,
+    Task,
+    Unit,
+    UnitAlias,
+)
+from duban.ledger.services import get_task, record_progress
+from duban.ledger.spreadsheet import (
+    TEMPLATE_HEADERS,
+    export_plan_xlsx,
+    group_rows,
+    progress_template_xlsx,
+    read_progress_template,
+)
 from duban.ledger.units import get_unit
 from tests.conftest import seed
 
@@ -208,7 +227,7 @@ def test_an_untouched_template_is_no_report(plan002):
     unit = get_unit("市人力资源社会保障局")
     with pytest.raises(TemplateProblems, match="没有填写任何进展"):
         read_progress_template(unit, plan002, filled(template(unit, plan002)))
-    with pytest.raises(TemplateProblems, match="不是有效的 .xlsx"):
+    with pytest.raises(TemplateProblems, match=r"不是有效的 \.xlsx"):
         read_progress_template(unit, plan002, io.BytesIO(b"not a workbook"))
 
 

@@ -59,7 +59,7 @@ def test_dump_wipe_load_brings_back_every_field_of_every_row(tmp_path, name):
     after = snapshot()
     assert after == before  # every field, every row, the same primary keys
     assert bytes(SourceDocument.objects.get().content) == RAW_BYTES
-    created_at = [o for o in after if o["model"] == "ledger.plan"][0]["fields"]["created_at"]
+    created_at = next(o for o in after if o["model"] == "ledger.plan")["fields"]["created_at"]
     assert created_at.microsecond == Plan.objects.get().created_at.microsecond  # kept, not stamped anew
 
     # The next id after the loaded ones (PostgreSQL's sequences were moved on).

@@ -12,10 +12,24 @@ from duban.ledger.models import Comment, Task
 from duban.ledger.units import get_unit
 from duban.people.roles import Forbidden
 from duban.supervision.models import Case, CaseEvent, CaseFile, Notification
-from duban.supervision.services import (acknowledge_case, actions_for, assign_case, can_view_case, case_history,
-                                        cases_for_leader, cases_for_unit, close_case, comment_on_case, get_case,
-                                        open_case, open_case_for_lagging_task, review_feedback, start_case,
-                                        submit_feedback, visible_cases)
+from duban.supervision.services import (
+    acknowledge_case,
+    actions_for,
+    assign_case,
+    can_view_case,
+    case_history,
+    cases_for_leader,
+    cases_for_unit,
+    close_case,
+    comment_on_case,
+    get_case,
+    open_case,
+    open_case_for_lagging_task,
+    review_feedback,
+    start_case,
+    submit_feedback,
+    visible_cases,
+)
 
 pytestmark = pytest.mark.django_db
 

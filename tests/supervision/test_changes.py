@@ -10,8 +10,16 @@ from duban.ledger.importer import import_file
 from duban.ledger.models import Indicator, Plan, Task
 from duban.people.roles import Forbidden
 from duban.supervision.models import ChangeRequest, Notification
-from duban.supervision.services import (adjusted_words, decide_change, original_due, original_dues, original_target,
-                                        original_targets, request_change, was_changed)
+from duban.supervision.services import (
+    adjusted_words,
+    decide_change,
+    original_due,
+    original_dues,
+    original_target,
+    original_targets,
+    request_change,
+    was_changed,
+)
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,19 @@ from duban.core.models import AuditEntry
 from duban.errors import DubanError
 from duban.people.roles import Forbidden
 from duban.supervision.models import Clue, Notification, Problem
-from duban.supervision.services import (BadToken, RateLimited, assign_problem, check_clue_token, clue_form_token,
-                                        clue_status, confirm_problem, coordinate_problem, hash_ip, resolve_problem,
-                                        submit_public_clue)
+from duban.supervision.services import (
+    BadToken,
+    RateLimited,
+    assign_problem,
+    check_clue_token,
+    clue_form_token,
+    clue_status,
+    confirm_problem,
+    coordinate_problem,
+    hash_ip,
+    resolve_problem,
+    submit_public_clue,
+)
 
 pytestmark = pytest.mark.django_db
 

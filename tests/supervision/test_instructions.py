@@ -10,8 +10,12 @@ from duban.errors import DubanError
 from duban.ledger.comments import add_comment
 from duban.people.roles import Forbidden
 from duban.supervision.models import InstructionOutcome, Notification
-from duban.supervision.services.instructions import (instruction_to_case, instructions_by, pending_instructions,
-                                                     record_handling)
+from duban.supervision.services.instructions import (
+    instruction_to_case,
+    instructions_by,
+    pending_instructions,
+    record_handling,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -74,7 +74,7 @@ def test_a_case_deadline_shows_for_its_units_until_closed(plan2023, people):
         assert [(e.day, e.case_number, e.units) for e in cases] == [(date(2023, 7, 20), case.number, "市教育局")]
         assert not cases[0].overdue
     assert not [e for e in month_calendar(july, TODAY, get_unit("市人力资源社会保障局")).events if e.kind == "case"]
-    assert [e for e in month_calendar(july, date(2023, 7, 21)).events if e.kind == "case"][0].overdue
+    assert next(e for e in month_calendar(july, date(2023, 7, 21)).events if e.kind == "case").overdue
     for step in (acknowledge_case, start_case):
         case = step(people["edu"], case, today=TODAY)
     assert [e.kind for e in month_calendar(july, TODAY, edu).events].count("case") == 1  # 办理中: still owed

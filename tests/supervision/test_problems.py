@@ -11,10 +11,21 @@ from duban.ledger.assessment import assess_plan
 from duban.ledger.models import Task
 from duban.people.roles import Forbidden
 from duban.supervision.models import Notification, ProblemEvent
-from duban.supervision.services import (apply_problem_pressure, assign_problem, confirm_problem, coordinate_problem,
-                                        dismiss_problem, open_case, problem_actions_for, problem_history,
-                                        problem_pressure, raise_problem, resolve_problem, task_pressure,
-                                        visible_problems)
+from duban.supervision.services import (
+    apply_problem_pressure,
+    assign_problem,
+    confirm_problem,
+    coordinate_problem,
+    dismiss_problem,
+    open_case,
+    problem_actions_for,
+    problem_history,
+    problem_pressure,
+    raise_problem,
+    resolve_problem,
+    task_pressure,
+    visible_problems,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,19 @@ import pytest
 
 from duban.core.models import AuditEntry
 from duban.supervision.models import CaseEvent, Notification, Urge
-from duban.supervision.services import (acknowledge_case, assign_case, cases_for_leader, mark_read,
-                                        notifications_for, open_case_for_lagging_task, review_feedback, run_reminders,
-                                        start_case, submit_feedback, unread_count)
+from duban.supervision.services import (
+    acknowledge_case,
+    assign_case,
+    cases_for_leader,
+    mark_read,
+    notifications_for,
+    open_case_for_lagging_task,
+    review_feedback,
+    run_reminders,
+    start_case,
+    submit_feedback,
+    unread_count,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +39,7 @@ def urges(case):
 
 def test_yellow_then_red_once_each_and_red_goes_to_the_leaders(people, case, mailoutbox,
                                                                django_capture_on_commit_callbacks):
-    fire, leader = people["fire"], people["leader"]
+    leader = people["leader"]
     assert run_reminders(date(2024, 12, 6)).urges == []
     with django_capture_on_commit_callbacks(execute=True):
         run = run_reminders(date(2024, 12, 7))

@@ -10,9 +10,20 @@ from duban.assess import Status
 from duban.errors import DubanError
 from duban.supervision import rules
 from duban.supervision.ics import CalendarEvent, escape_text, fold, render_calendar, unfold
-from duban.supervision.rules import (Level, ProblemFacts, SupervisionPolicy, case_actions, case_step,
-                                     clue_text_problems, lift, new_tracking_code, normalize_tracking_code, pressure,
-                                     problem_step, urgency)
+from duban.supervision.rules import (
+    Level,
+    ProblemFacts,
+    SupervisionPolicy,
+    case_actions,
+    case_step,
+    clue_text_problems,
+    lift,
+    new_tracking_code,
+    normalize_tracking_code,
+    pressure,
+    problem_step,
+    urgency,
+)
 
 
 @dataclass

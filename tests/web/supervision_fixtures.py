@@ -5,9 +5,9 @@ Import the fixtures into a test module: `from tests.web.supervision_fixtures imp
 import pytest
 
 # The same ledger, files and hashes as the supervision service tests: one definition.
-from tests.supervision.conftest import ASSESSED, PW, plan2024, quick, task14  # noqa: F401
+from tests.supervision.conftest import ASSESSED, PW, plan2024, quick, task14
 
-__all__ = ["PW", "ASSESSED", "quick", "plan2024", "task14", "people", "signed_in", "page_text"]
+__all__ = ["ASSESSED", "PW", "page_text", "people", "plan2024", "quick", "signed_in", "task14"]
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,8 +50,16 @@ from duban.ledger.workflow import preview_import, submit_progress
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from duban.supervision.models import Case, ChangeRequest, Clue, Notification, Problem
-from duban.supervision.services import (acknowledge_case, assign_case, open_case, raise_problem, request_change,
-                                        start_case, submit_feedback, submit_public_clue)
+from duban.supervision.services import (
+    acknowledge_case,
+    assign_case,
+    open_case,
+    raise_problem,
+    request_change,
+    start_case,
+    submit_feedback,
+    submit_public_clue,
+)
 from duban.supervision.services.clues import clue_form_token
 from duban.web.api.urls import api
 from duban.web.imports import stash

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
-from django.utils.crypto import get_random_string
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan

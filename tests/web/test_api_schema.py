@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.management.color import no_style
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test import Client
 from hypothesis import HealthCheck, settings

@@ -10,7 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from duban.bulletins.models import Bulletin
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

@@ -63,7 +63,7 @@ def _visible(html: str) -> str:
     return " ".join(parser.parts)
 
 
-def test_no_english_prose_on_any_page_for_any_role(data):
+def test_no_english_prose_on_any_page_for_any_role(data):  # noqa: F811 — the imported fixture
     # what the users and the ledger are called (account names, the seeds' own Latin words) is data, not prose
     known = {u.get_username().lower() for u in data["users"].values() if u is not None}
     found: dict[str, list[str]] = {}

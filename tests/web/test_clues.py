@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from duban.supervision.models import Clue, Problem
 from duban.supervision.services import clue_form_token
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from duban.core.models import AuditEntry
 from duban.errors import Forbidden, InvalidInput
 from duban.ledger import corrections as C
 from duban.ledger.importer import import_file
-from duban.core.models import AuditEntry
 from duban.ledger.models import Indicator, Plan, Responsibility, Task
 from duban.ledger.services import record_progress
 from duban.ledger.version import KEY as VERSION_KEY

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from duban.supervision.models import Case
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from duban.ledger.assessment import reassess
 from duban.core.models import AuditEntry
+from duban.ledger.assessment import reassess
 from duban.ledger.models import Milestone, ProgressReport, Task
 from duban.people.models import ApiToken
 from tests.builders import make_plan, make_task, make_user

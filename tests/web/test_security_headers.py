@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from duban.web.security import policy
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from duban.ledger.models import Indicator, Milestone, Task
 from duban.ledger.units import get_unit
 from duban.supervision.models import Case, CaseFile, ChangeRequest, Notification, Problem, Urge
 from duban.supervision.services import run_reminders
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

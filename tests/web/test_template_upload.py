@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from duban.core.models import AuditEntry
 from duban.ledger.models import ProgressReport
 from duban.ledger.spreadsheet import TEMPLATE_HEADERS
-from tests.web.supervision_fixtures import *  # noqa: F403 — the shared fixtures
+from tests.web.supervision_fixtures import *
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ def read_docx(data: bytes, source: str) -> Document:
     document = docx.Document(io.BytesIO(data))
     try:
         numbering = document.part.part_related_by(_NUMBERING_REL).element
-    except Exception:  # noqa: BLE001 - no numbering part
+    except Exception:
         numbering = None
     styles = _Styles(document.styles.element, numbering)
     budget = limits.current(source)

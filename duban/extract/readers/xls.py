@@ -18,7 +18,7 @@ def read_xls(data: bytes, source: str) -> Document:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=log, ragged_rows=True)
         formatted = True
-    except Exception:  # noqa: BLE001 - some writers produce formatting xlrd cannot parse
+    except Exception:
         book = xlrd.open_workbook(file_contents=data, formatting_info=False, logfile=log, ragged_rows=True)
         formatted = False
     blocks = []

@@ -87,7 +87,7 @@ def _classify(text: str) -> tuple | None:
         best = (99, "person")
     for kind, words in HEADER_WORDS.items():
         for w in words:
-            if _contains(bare, w) and (best is None or len(w) > best[0] or best[1] in _WEAK and kind not in _WEAK):
+            if _contains(bare, w) and (best is None or len(w) > best[0] or (best[1] in _WEAK and kind not in _WEAK)):
                 if best is not None and kind in _WEAK and best[1] not in _WEAK:
                     continue
                 best = (len(w), kind)

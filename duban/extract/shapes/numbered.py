@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from duban.extract.document import Line
 from duban.extract.labels import PERSON_FIELD, PROGRESS, UNIT_FIELD, last_unit_bracket
@@ -110,7 +111,7 @@ def split_run_on(text: str) -> list[str]:
     if len(cuts) < 2:
         return [text]
     bounds = ([0] if cuts[0] > 0 else []) + cuts + [len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
 def choose_style(lines: list[Line]) -> str | None:

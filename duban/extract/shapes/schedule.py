@@ -29,7 +29,7 @@ def milestones(text: str, year: int | None) -> tuple[list[Milestone], bool]:
             starts.append((i, None))
     out: list[Milestone] = []
     unplaced = False
-    for k, (i, m) in enumerate(starts):
+    for k, (_, m) in enumerate(starts):
         if m is None:
             continue
         end = starts[k + 1][0] if k + 1 < len(starts) else len(text)

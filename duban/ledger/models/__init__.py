@@ -2,11 +2,28 @@ from duban.ledger.models.documents import SourceDocument
 from duban.ledger.models.notes import Comment, Evidence
 from duban.ledger.models.plans import Checkpoint, Indicator, Milestone, Plan, Responsibility, Section, Task
 from duban.ledger.models.progress import Observation, PendingValue, ProgressReport
-from duban.core.models import AuditEntry  # the trail lives in the core; kept here for importers on other branches
 from duban.ledger.models.records import Finding, LeadTally, StatusChange, TaskTally, TrendPoint
 from duban.ledger.models.units import Unit, UnitAlias
 
-__all__ = ["SourceDocument", "Comment", "Evidence", "Plan", "Section", "Task", "Responsibility", "Indicator", "Milestone", "Checkpoint",
-           "ProgressReport", "Observation", "PendingValue", "Finding", "StatusChange", "TrendPoint", "TaskTally", "LeadTally",
-           "AuditEntry", "Unit",
-           "UnitAlias"]
+__all__ = [
+           "Checkpoint",
+           "Comment",
+           "Evidence",
+           "Finding",
+           "Indicator",
+           "LeadTally",
+           "Milestone",
+           "Observation",
+           "PendingValue",
+           "Plan",
+           "ProgressReport",
+           "Responsibility",
+           "Section",
+           "SourceDocument",
+           "StatusChange",
+           "Task",
+           "TaskTally",
+           "TrendPoint",
+           "Unit",
+           "UnitAlias",
+]

@@ -4,4 +4,4 @@ from duban.supervision.models.instructions import InstructionOutcome
 from duban.supervision.models.notices import Notification, Urge
 from duban.supervision.models.problems import Clue, Problem, ProblemEvent
 
-__all__ = ["Case", "CaseEvent", "CaseFile", "ChangeRequest", "InstructionOutcome", "Notification", "Urge", "Clue", "Problem", "ProblemEvent"]
+__all__ = ["Case", "CaseEvent", "CaseFile", "ChangeRequest", "Clue", "InstructionOutcome", "Notification", "Problem", "ProblemEvent", "Urge"]

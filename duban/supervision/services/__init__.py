@@ -16,26 +16,76 @@ Changes      request_change, decide_change; original_target(s), original_due(s),
 Public clues clue_form_token, check_clue_token, submit_public_clue, clue_status, hash_ip
 Calendar     unit_calendar_ics
 """
-from duban.supervision.services.access import (can_view_case, can_view_problem, is_lead_reporter, leaders,
-                                               office_users, unit_reporters, visible_cases, visible_problems)
+from duban.supervision.services.access import (
+                                               can_view_case,
+                                               can_view_problem,
+                                               is_lead_reporter,
+                                               leaders,
+                                               office_users,
+                                               unit_reporters,
+                                               visible_cases,
+                                               visible_problems,
+)
 from duban.supervision.services.calendar import unit_calendar_ics
-from duban.supervision.services.cases import (Conflict, acknowledge_case, actions_for, assign_case, case_history,
-                                              cases_for_leader, cases_for_unit, close_case, comment_on_case,
-                                              get_case, open_case, open_case_for_lagging_task, review_feedback,
-                                              start_case, submit_feedback)
-from duban.supervision.services.changes import (adjusted_words, changes_for_task, decide_change, get_change,
-                                                original_due, original_dues, original_target, original_targets,
-                                                pending_changes, request_change, was_changed)
-from duban.supervision.services.clues import (BadToken, ClueStatus, RateLimited, check_clue_token, clue_form_token,
-                                              clue_status, hash_ip, submit_public_clue)
+from duban.supervision.services.cases import (
+                                               Conflict,
+                                               acknowledge_case,
+                                               actions_for,
+                                               assign_case,
+                                               case_history,
+                                               cases_for_leader,
+                                               cases_for_unit,
+                                               close_case,
+                                               comment_on_case,
+                                               get_case,
+                                               open_case,
+                                               open_case_for_lagging_task,
+                                               review_feedback,
+                                               start_case,
+                                               submit_feedback,
+)
+from duban.supervision.services.changes import (
+                                               adjusted_words,
+                                               changes_for_task,
+                                               decide_change,
+                                               get_change,
+                                               original_due,
+                                               original_dues,
+                                               original_target,
+                                               original_targets,
+                                               pending_changes,
+                                               request_change,
+                                               was_changed,
+)
+from duban.supervision.services.clues import (
+                                               BadToken,
+                                               ClueStatus,
+                                               RateLimited,
+                                               check_clue_token,
+                                               clue_form_token,
+                                               clue_status,
+                                               hash_ip,
+                                               submit_public_clue,
+)
 from duban.supervision.services.notify import mark_read, notifications_for, notify, unread_count
-from duban.supervision.services.problems import (apply_problem_pressure, assign_problem, confirm_problem,
-                                                 coordinate_problem, dismiss_problem, get_problem,
-                                                 problem_actions_for, problem_history, problem_pressure,
-                                                 problems_for_task, raise_problem, resolve_problem, task_pressure)
+from duban.supervision.services.problems import (
+                                               apply_problem_pressure,
+                                               assign_problem,
+                                               confirm_problem,
+                                               coordinate_problem,
+                                               dismiss_problem,
+                                               get_problem,
+                                               problem_actions_for,
+                                               problem_history,
+                                               problem_pressure,
+                                               problems_for_task,
+                                               raise_problem,
+                                               resolve_problem,
+                                               task_pressure,
+)
 from duban.supervision.services.reminders import ReminderRun, run_reminders
 
-__all__ = [
+__all__ = [  # noqa: RUF022 — grouped by module, as the imports above
     # access
     "can_view_case", "can_view_problem", "is_lead_reporter", "leaders", "office_users", "unit_reporters",
     "visible_cases", "visible_problems",

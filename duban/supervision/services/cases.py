@@ -14,20 +14,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 
 from duban.assess import Status
-from duban.errors import Conflict, DubanError
 from duban.core.audit import record
+from duban.errors import Conflict, DubanError, InvalidInput
 from duban.ledger.models import Comment, Task, Unit
-from duban.errors import InvalidInput
 from duban.ledger.units import get_unit
 from duban.people.models import Role
 from duban.people.roles import can_comment, require, role_of
 from duban.supervision import rules
 from duban.supervision.models import Case, CaseEvent, Notification, Problem
-from duban.supervision.services.access import (is_lead_reporter, is_office, name_of, office_users,
-                                               unit_reporters)
-from duban.supervision.suggest import case_title, lagging_indicator
+from duban.supervision.services.access import is_lead_reporter, is_office, name_of, office_users, unit_reporters
 from duban.supervision.services.files import check_files, discard, store_files
 from duban.supervision.services.notify import notify
+from duban.supervision.suggest import case_title, lagging_indicator
 
 MAX_TITLE = 300
 MAX_TEXT = 5000

@@ -11,13 +11,12 @@ from datetime import date
 from django.db import transaction
 
 from duban.assess_format import fmt_number
-from duban.errors import DubanError
-from duban.ledger.assessment import reassess
 from duban.core.audit import record
+from duban.core.inputs import parse_amount
+from duban.errors import DubanError, InvalidInput
+from duban.ledger.assessment import reassess
 from duban.ledger.corrections import lock
 from duban.ledger.models import Indicator, Milestone, Task
-from duban.core.inputs import parse_amount
-from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import require, role_of, unit_of
 from duban.supervision.models import ChangeRequest, Notification

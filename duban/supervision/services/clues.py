@@ -22,9 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from duban.errors import BadToken, DubanError, RateLimited
+from duban.errors import BadToken, DubanError, InvalidInput, RateLimited
 from duban.ledger.models import Task
-from duban.errors import InvalidInput
 from duban.supervision import rules
 from duban.supervision.models import Clue
 from duban.supervision.rules import POLICY, SupervisionPolicy

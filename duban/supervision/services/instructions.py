@@ -10,10 +10,9 @@ from datetime import date
 
 from django.db import transaction
 
-from duban.errors import DubanError
 from duban.core.audit import record
+from duban.errors import DubanError, InvalidInput
 from duban.ledger.models import Comment, Unit
-from duban.errors import InvalidInput
 from duban.people.roles import require
 from duban.supervision.models import Case, InstructionOutcome, Notification
 from duban.supervision.services.access import is_office, office_users, unit_reporters

@@ -15,11 +15,10 @@ from datetime import date
 from django.db import models, transaction
 
 from duban import assess as A
-from duban.errors import DubanError
-from duban.ledger.assessment import reassess
 from duban.core.audit import record
+from duban.errors import DubanError, InvalidInput
+from duban.ledger.assessment import reassess
 from duban.ledger.models import Task
-from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import can_view_task, require, role_of
 from duban.supervision import rules

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from duban.errors import NotFound
 from duban.ledger.models import ProgressReport, Task
 from duban.people import roles
 from duban.people.models import Role
-from duban.web.api.errors import NotFound
 
 FULL, UNIT, PUBLIC = "full", "unit", "public"
 

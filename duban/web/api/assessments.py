@@ -12,12 +12,11 @@ from typing import Annotated
 from django.utils import timezone
 from ninja import Query, Router
 
+from duban.errors import InvalidInput, NotFound
 from duban.ledger.assessment import assess_tasks
 from duban.ledger.models import Plan, Task
-from duban.errors import InvalidInput
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
-from duban.web.api.errors import NotFound
 from duban.web.api.schemas import MAX_ID, AssessmentsOut, Day, errors
 
 router = Router(tags=["assessments"])

@@ -23,8 +23,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from duban.core.audit import record
+from duban.errors import NotFound
 from duban.people.models import ApiToken
-from duban.web.api.errors import NotFound
 from duban.web.api.schemas import MAX_ID, IssuedTokenOut, TokenIn, TokenOut, errors
 
 LAST_USED_EVERY = timedelta(minutes=1)

@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from duban.errors import BulkItemError, DubanError, NotFound, Unauthorized  # BulkItemError: re-exported
+from duban.errors import DubanError
 from duban.web.errors import status_of
 from duban.web.logs import request_id_of
 

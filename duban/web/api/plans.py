@@ -7,9 +7,9 @@ from django.db.models import Count
 from ninja import Path, Query, Router
 
 from duban import assess as A
+from duban.errors import NotFound
 from duban.ledger.models import Plan, Task
 from duban.web.api.auth import PUBLIC, viewer
-from duban.web.api.errors import NotFound
 from duban.web.api.present import status_fields
 from duban.web.api.schemas import MAX_ID, MAX_YEAR, MIN_YEAR, Genre, PlanDetailOut, PlanOut, errors
 

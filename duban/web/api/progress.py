@@ -12,17 +12,25 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Path, Query, Router
 
-from duban.errors import DubanError
+from duban.errors import BulkItemError, DubanError, NotFound, Unauthorized
 from duban.ledger import workflow
 from duban.ledger.milestones import DoneClaim
 from duban.ledger.models import Observation, ProgressReport
 from duban.people.roles import Forbidden
 from duban.web.api import access, present
 from duban.web.api.auth import AUTH, PUBLIC, viewer
-from duban.errors import BulkItemError
-from duban.web.api.errors import NotFound, Unauthorized
-from duban.web.api.schemas import (MAX_ID, MAX_LIMIT, MAX_OFFSET, BulkProgressIn, ProgressIn, ProgressOut,
-                                   ProgressPage, ReportState, ReviewIn, errors)
+from duban.web.api.schemas import (
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    BulkProgressIn,
+    ProgressIn,
+    ProgressOut,
+    ProgressPage,
+    ReportState,
+    ReviewIn,
+    errors,
+)
 
 router = Router(tags=["progress"])
 APPROVED = ProgressReport.State.APPROVED

@@ -12,16 +12,26 @@ from django.db.models import Prefetch
 from ninja import Path, Query, Router
 
 from duban import assess as A
+from duban.errors import NotFound
 from duban.ledger.models import Checkpoint, Indicator, Observation, ProgressReport, Responsibility, Task
 from duban.ledger.models.plans import LIST_ORDER, in_year
-from duban.ledger.search import search_terms, search_tasks
+from duban.ledger.search import search_tasks, search_terms
 from duban.ledger.units import get_unit
 from duban.web import queries as Q
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
-from duban.web.api.errors import NotFound
-from duban.web.api.schemas import (MAX_ID, MAX_LIMIT, MAX_OFFSET, MAX_YEAR, MIN_YEAR, IndicatorDetailOut,
-                                   TaskDetailOut, TaskPage, Text, errors)
+from duban.web.api.schemas import (
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_YEAR,
+    MIN_YEAR,
+    IndicatorDetailOut,
+    TaskDetailOut,
+    TaskPage,
+    Text,
+    errors,
+)
 
 router = Router(tags=["tasks"])
 

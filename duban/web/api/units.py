@@ -6,10 +6,10 @@ from typing import Annotated
 from django.db.models import Count, Q
 from ninja import Path, Router
 
+from duban.errors import NotFound
 from duban.ledger.models import Responsibility, Task, Unit
 from duban.web.api import access, present
 from duban.web.api.auth import PUBLIC, viewer
-from duban.web.api.errors import NotFound
 from duban.web.api.schemas import MAX_ID, UnitDetailOut, UnitOut, errors
 
 router = Router(tags=["units"])

@@ -6,8 +6,8 @@ module), tokens (auth.py). Errors have one shape, see errors.py.
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
+from duban.errors import NotFound
 from duban.web.api import assessments, auth, errors, plans, progress, tasks, units
-from duban.web.api.errors import NotFound
 
 DESCRIPTION = """督办系统的 JSON 接口。
 

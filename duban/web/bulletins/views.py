@@ -15,12 +15,19 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.bulletins.models import Bulletin
-from duban.bulletins.render import FORMATS
-from duban.bulletins.render import pdf
+from duban.bulletins.render import FORMATS, pdf
 from duban.bulletins.render.html import render_html_fragment
-from duban.bulletins.services import (approve_bulletin, content_of, create_bulletin, discard_bulletin,
-                                      get_bulletin, list_bulletins, publish_bulletin, published_bulletins,
-                                      render_bulletin)
+from duban.bulletins.services import (
+    approve_bulletin,
+    content_of,
+    create_bulletin,
+    discard_bulletin,
+    get_bulletin,
+    list_bulletins,
+    publish_bulletin,
+    published_bulletins,
+    render_bulletin,
+)
 from duban.errors import DubanError
 from duban.ledger.models import Plan
 from duban.people.roles import can_manage, require, sees_everything

@@ -14,8 +14,14 @@ from django.views.decorators.http import require_http_methods
 from duban.errors import DubanError
 from duban.ledger.models import Task
 from duban.supervision.rules import POLICY
-from duban.supervision.services import (BadToken, RateLimited, check_clue_token, clue_form_token, clue_status,
-                                        submit_public_clue)
+from duban.supervision.services import (
+    BadToken,
+    RateLimited,
+    check_clue_token,
+    clue_form_token,
+    clue_status,
+    submit_public_clue,
+)
 from duban.supervision.services.clues import MAX_CONTACT
 from duban.web import queries as Q
 

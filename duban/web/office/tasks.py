@@ -226,7 +226,7 @@ def _indicator_rows(task, indicators, observations, assessment, start, end, as_o
                      "forecast": _fmt(ia.forecast if ia else None, ind.unit, approx=True),
                      "values": [(o, _fmt(_observed_value(o, ind.target), ind.unit)) for o in own],
                      "color": ia.status.color.value if ia else "grey",
-                     "chart": mark_safe(chart)})  # noqa: S308 - built and escaped by charts
+                     "chart": mark_safe(chart)})
     return rows
 
 

@@ -14,23 +14,45 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from duban.errors import DubanError
+from duban.errors import DubanError, InvalidInput
 from duban.ledger.models import Comment, Responsibility, Unit
-from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import require, role_of, sees_everything
 from duban.supervision import rules
 from duban.supervision.models import Case, CaseFile, Problem
-from duban.supervision.services import (acknowledge_case, actions_for, assign_case, can_view_case, case_history,
-                                        cases_for_leader, close_case, comment_on_case, get_case, leaders, open_case,
-                                        open_case_for_lagging_task, review_feedback, start_case, submit_feedback,
-                                        visible_cases)
+from duban.supervision.services import (
+    acknowledge_case,
+    actions_for,
+    assign_case,
+    can_view_case,
+    case_history,
+    cases_for_leader,
+    close_case,
+    comment_on_case,
+    get_case,
+    leaders,
+    open_case,
+    open_case_for_lagging_task,
+    review_feedback,
+    start_case,
+    submit_feedback,
+    visible_cases,
+)
 from duban.supervision.services.access import is_office
 from duban.supervision.services.cases import open_lagging_case
-from duban.supervision.suggest import case_title, lagging_indicator, likely_lead
 from duban.supervision.services.files import EXTENSIONS, MAX_FILES
-from duban.web.supervision.common import (date_of, done, int_of, page_of, paging_query, task_of_query, text_of,
-                                          today, unit_of_field)
+from duban.supervision.suggest import case_title, lagging_indicator, likely_lead
+from duban.web.supervision.common import (
+    date_of,
+    done,
+    int_of,
+    page_of,
+    paging_query,
+    task_of_query,
+    text_of,
+    today,
+    unit_of_field,
+)
 
 DEFAULT_DAYS = 15  # the feedback deadline offered when a case is opened and assigned at once
 ACTION_LABELS = {"assign": "交办", "acknowledge": "签收", "start": "开始办理", "feedback": "反馈办理情况",

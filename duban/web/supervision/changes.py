@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duban.assess_format import fmt_number
-from duban.errors import DubanError
+from duban.errors import DubanError, InvalidInput
 from duban.ledger.models import Indicator, Milestone
-from duban.errors import InvalidInput
 from duban.people.models import Role
 from duban.people.roles import can_view_task, require, role_of, sees_everything, unit_of
 from duban.supervision.models import ChangeRequest

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from duban.ledger.models import Task, Unit
 from duban.errors import InvalidInput
+from duban.ledger.models import Task, Unit
 from duban.web import queries as Q
 
 PAGE_SIZE = 50

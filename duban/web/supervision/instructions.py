@@ -12,8 +12,14 @@ from django.views.decorators.http import require_POST
 from duban.ledger.models import Unit
 from duban.people.models import Role
 from duban.people.roles import role_of
-from duban.supervision.services.instructions import (get_instruction, instruction_to_case, instructions,
-                                                     instructions_by, pending_instructions, record_handling)
+from duban.supervision.services.instructions import (
+    get_instruction,
+    instruction_to_case,
+    instructions,
+    instructions_by,
+    pending_instructions,
+    record_handling,
+)
 from duban.supervision.suggest import affinity, lagging_indicator, leads_of, likely_lead
 from duban.web.supervision.common import date_of, done, page_of, paging_query, text_of, today, unit_of_field
 

@@ -5,18 +5,28 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case as When_, IntegerField, Q, Value, When
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from duban.errors import DubanError
-from duban.errors import InvalidInput
+from duban.errors import DubanError, InvalidInput
 from duban.people.roles import can_view_task, require, role_of
 from duban.supervision import rules
-from duban.supervision.services import (assign_problem, can_view_problem, confirm_problem, coordinate_problem,
-                                        dismiss_problem, get_problem, problem_actions_for, problem_history,
-                                        raise_problem, resolve_problem, visible_problems)
+from duban.supervision.services import (
+    assign_problem,
+    can_view_problem,
+    confirm_problem,
+    coordinate_problem,
+    dismiss_problem,
+    get_problem,
+    problem_actions_for,
+    problem_history,
+    raise_problem,
+    resolve_problem,
+    visible_problems,
+)
 from duban.supervision.services.access import is_office
 from duban.supervision.services.problems import COORDINATOR_ROLES, MAX_TEXT
 from duban.web.supervision.common import done, int_of, page_of, paging_query, task_of_query, text_of, today

@@ -15,7 +15,9 @@ from duban.ledger.milestones import MAX_EVIDENCE as MAX_MILESTONE_EVIDENCE
 from duban.ledger.milestones import DoneClaim, claims_of
 from duban.ledger.models import Indicator, Observation, ProgressReport, Task
 from duban.ledger.services import indicator_ref
-from duban.ledger.workflow import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_FILES, evidence_problems, validate_progress
+from duban.ledger.uploads import EXTENSIONS as EVIDENCE_EXTENSIONS
+from duban.ledger.uploads import MAX_FILES as MAX_EVIDENCE_FILES
+from duban.ledger.workflow import evidence_problems, validate_progress
 
 QUALIFIER_SIGNS = {">=": "≥", "<=": "≤", "~": "约", "=": ""}
 ACCEPT = ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)
@@ -146,7 +148,7 @@ class ProgressForm(forms.Form):
                 except DubanError as e:
                     self.add_error(name, e.message)
         as_of = cleaned.get("as_of")
-        for m, box, on, _ in self.milestone_fields:
+        for _, box, on, _ in self.milestone_fields:
             when = cleaned.get(on)
             if cleaned.get(box) and when and as_of and when > as_of:
                 self.add_error(on, f"完成日期不能晚于截至日期({as_of:%Y-%m-%d})")
