@@ -194,7 +194,9 @@ def page_of(tasks: QuerySet, per_page: int, number, total: int | None = None):
 
 
 def lead_responsibilities_in(scope: Scope) -> QuerySet:
-    return Responsibility.objects.filter(role=Responsibility.Role.LEAD, **scope.task_filter("task__"))
+    """The lead responsibilities of the scope's current tasks (a retired task leads nothing)."""
+    return Responsibility.objects.filter(role=Responsibility.Role.LEAD, task__retired_on__isnull=True,
+                                         **scope.task_filter("task__"))
 
 
 def history_stamp() -> str:
@@ -371,7 +373,8 @@ def _units(scope: Scope) -> list[dict]:
             return _unit_rows(LeadTally.objects.filter(scope=key, n__gt=0).values_list("unit_id", "status", "color", "n"))
         return _unit_rows(lead_responsibilities_in(scope).order_by()
                           .values_list("unit_id", "task__status", "task__status_color").annotate(n=Count("pk")))
-    return _unit_rows(latest_changes(scope).filter(task__responsibilities__role=Responsibility.Role.LEAD).order_by()
+    return _unit_rows(latest_changes(scope).filter(task__responsibilities__role=Responsibility.Role.LEAD,
+                                                    task__retired_on__isnull=True).order_by()
                       .values_list("task__responsibilities__unit_id", "status", "color").annotate(n=Count("pk")),
                       totals=dict(lead_responsibilities_in(scope).order_by().values_list("unit_id")
                                   .annotate(n=Count("pk"))))

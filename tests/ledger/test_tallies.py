@@ -37,9 +37,10 @@ def counted_tasks() -> Counter:
 
 
 def counted_leads() -> Counter:
-    """What LeadTally must hold: every lead responsibility (of retired tasks too) by its task's status."""
+    """What LeadTally must hold: the lead responsibilities of the current tasks by their task's status."""
     out: Counter = Counter()
-    for r in Responsibility.objects.filter(role=Responsibility.Role.LEAD).select_related("task"):
+    for r in Responsibility.objects.filter(role=Responsibility.Role.LEAD, task__retired_on__isnull=True
+                                           ).select_related("task"):
         for scope in scopes_of(r.task.sort_key, r.task.plan_id):
             out[(scope, r.unit_id, r.task.status, r.task.status_color)] += 1
     return out
@@ -96,7 +97,7 @@ def test_counts_follow_imports_assessments_new_versions_merges_and_deletions(see
     check_counts()
     assert Q.current_breakdown(Q.Scope(None, None, AS_OF, AS_OF))[0].statuses == before
 
-    path = seed(seeds, "000")  # a new version without task 1: it is retired (its lead still counted)
+    path = seed(seeds, "000")  # a new version without task 1: it is retired (its lead no longer counted)
     text = "\n".join(line for line in path.read_text("utf-8").splitlines() if not line.startswith("1\t"))
     import_bytes(text.encode("utf-8"), path.name)
     assert Task.everything.filter(retired_on__isnull=False).exists()

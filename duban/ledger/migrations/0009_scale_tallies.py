@@ -49,13 +49,14 @@ ADD_LEADS_OF_TASKS = """
     INSERT INTO ledger_leadtally (scope, unit_id, status, color, n)
     SELECT s.scope, r.unit_id, d.status, d.status_color, SUM(d.sign)
     FROM ({rows}) AS d JOIN ledger_responsibility r ON r.task_id = d.id AND r.role = 'lead' {scopes}
+    WHERE d.retired_on IS NULL
     GROUP BY 1, 2, 3, 4 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (scope, unit_id, status, color) DO UPDATE SET n = ledger_leadtally.n + EXCLUDED.n;"""
 ADD_LEADS = """
     INSERT INTO ledger_leadtally (scope, unit_id, status, color, n)
     SELECT s.scope, d.unit_id, t.status, t.status_color, SUM(d.sign)
     FROM ({rows}) AS d JOIN ledger_task t ON t.id = d.task_id {scopes}
-    WHERE d.role = 'lead'
+    WHERE d.role = 'lead' AND t.retired_on IS NULL
     GROUP BY 1, 2, 3, 4 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (scope, unit_id, status, color) DO UPDATE SET n = ledger_leadtally.n + EXCLUDED.n;"""
 FILL = f"""
@@ -68,7 +69,7 @@ FILL = f"""
     INSERT INTO ledger_leadtally (scope, unit_id, status, color, n)
     SELECT s.scope, r.unit_id, t.status, t.status_color, COUNT(*)
     FROM ledger_responsibility r JOIN ledger_task t ON t.id = r.task_id {SCOPES.format(t="t")}
-    WHERE r.role = 'lead' GROUP BY 1, 2, 3, 4;"""
+    WHERE r.role = 'lead' AND t.retired_on IS NULL GROUP BY 1, 2, 3, 4;"""
 OPS = ("INSERT", "UPDATE", "DELETE")
 TRANSITION = {"INSERT": "REFERENCING NEW TABLE AS new_rows", "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
               "DELETE": "REFERENCING OLD TABLE AS old_rows"}
