@@ -13,8 +13,8 @@ from django.utils.crypto import get_random_string
 from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
-from duban.ledger.models.plans import refresh_sort_keys
 from duban.ledger.models import Observation, Plan, ProgressReport, StatusChange, Task, Unit
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from tests.conftest import seed

@@ -15,8 +15,8 @@ from duban.errors import DubanError
 from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
-from duban.ledger.models.plans import refresh_sort_keys
 from duban.ledger.models import Comment, Plan, Responsibility, StatusChange, Task, TrendPoint, Unit
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.roles import visible_tasks
 from duban.people.services import add_user
 from duban.web import queries

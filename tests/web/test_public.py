@@ -11,8 +11,8 @@ from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
-from duban.ledger.models.plans import refresh_sort_keys
 from duban.ledger.models import Evidence, Finding, Plan, ProgressReport, Task
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.services import add_user
 from tests.conftest import seed
 
