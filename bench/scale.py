@@ -11,7 +11,8 @@ and assess; drop it by hand when done): the synthetic ledger of the current year
 as of today, an office account with an API token. Measured through `duban serve`, per page, WARMUP
 warm-up requests and N sequential ones over one keep-alive connection:
 
-    /tasks/  /tasks/?q=口袋公园  /public/  /api/tasks?limit=50  a task page (/tasks/<pk>/)
+    /tasks/  /tasks/?q=口袋公园  /public/  /public/?q=口袋公园  /api/tasks?limit=50  /api/tasks?q=口袋公园
+    a task page (/tasks/<pk>/)
 
 then the dashboard cold (in the child, Django's test client, its cache cleared before each request:
 what the first view after a status change costs), and /tasks/ requests/s with `--clients` clients.
@@ -56,7 +57,8 @@ from bench.web import (
 GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0
 RESULT = "SCALE-RESULT "
-PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/api/tasks?limit=50", "/dashboard/ (cold)", "/tasks/<pk>/")
+PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/public/?q=口袋公园", "/api/tasks?limit=50",
+         "/api/tasks?q=口袋公园", "/dashboard/ (cold)", "/tasks/<pk>/")
 
 
 def main() -> None:
@@ -179,7 +181,9 @@ def child(a) -> None:
         ("/tasks/", lambda: "/tasks/", "session"),
         ("/tasks/?q=口袋公园", lambda: "/tasks/?q=%E5%8F%A3%E8%A2%8B%E5%85%AC%E5%9B%AD", "session"),
         ("/public/", lambda: "/public/", "anonymous"),
+        ("/public/?q=口袋公园", lambda: "/public/?q=%E5%8F%A3%E8%A2%8B%E5%85%AC%E5%9B%AD", "anonymous"),
         ("/api/tasks?limit=50", lambda: "/api/tasks?limit=50", "token"),
+        ("/api/tasks?q=口袋公园", lambda: "/api/tasks?limit=50&q=%E5%8F%A3%E8%A2%8B%E5%85%AC%E5%9B%AD", "token"),
         ("/tasks/<pk>/", lambda: f"/tasks/{rng.choice(task_ids)}/", "session"),
     ]
     out: dict = {"pages": {}}

@@ -14,6 +14,10 @@ from __future__ import annotations
 from django.db.models import BigAutoField, CharField, Lookup, Q, QuerySet, TextField
 
 MAX_TERMS = 10
+# The pages and the API count a search's matches only up to this many (more: "1000项以上", a lower
+# bound): a frequent term's tasks are tens of thousands in a province's ledger, and counting them all
+# reads every one while the page itself reads only its rows (duban.web.queries.page_of).
+SEARCH_COUNT_CAP = 1000
 COLUMNS = ("number", "title", "content", "domain")
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -49,7 +50,7 @@ from duban import ranking as R
 from duban.assess_format import fmt_number
 from duban.ledger.models import LeadTally, Plan, Responsibility, StatusChange, Task, TaskTally, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year, year_keys
-from duban.ledger.search import search_tasks
+from duban.ledger.search import SEARCH_COUNT_CAP, search_tasks, search_terms
 from duban.web.charts import color_bar
 
 COLORS = ("red", "yellow", "green", "grey")
@@ -182,14 +183,58 @@ def domain_names() -> list[str]:
     return list(rows.order_by("domain").values_list("domain", flat=True).distinct())
 
 
-def page_of(tasks: QuerySet, per_page: int, number, total: int | None = None):
-    """Paginator(tasks, per_page).get_page(number); `total`, when known (the maintained count of the
-    same tasks), saves counting them."""
-    from django.core.paginator import Paginator
+def count_cap(q: str | None) -> int | None:
+    """The count cap of a list searched for `q` (None: no search — count every task). Read from this
+    module's SEARCH_COUNT_CAP at each call (a test sets a small one)."""
+    return SEARCH_COUNT_CAP if search_terms(q) else None
 
-    paginator = Paginator(tasks, per_page)
+
+def capped_count(tasks: QuerySet, bound: int) -> tuple[int, bool]:
+    """How many `tasks` there are, counted only up to `bound`: (n, False) when n ≤ bound, else
+    (bound, True) — there are more than `bound`. One query, `SELECT count(*) FROM (SELECT … LIMIT
+    bound + 1)`: it stops at the (bound + 1)-th match."""
+    n = tasks.order_by()[:bound + 1].count()
+    return (bound, True) if n > bound else (n, False)
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count may be a lower bound: `more` is True when there are more tasks than
+    `at_least` (then `count` is at_least + 1, so the page after the last counted one exists and
+    has_next is true; the pages are known up to the bound, the last one is not)."""
+
+    more = False
+    at_least = 0
+
+    @property
+    def pages_at_least(self) -> int:
+        """The pages the counted tasks fill (there are more)."""
+        return -(-self.at_least // self.per_page)
+
+
+MAX_PAGE = 10**6  # a page number past it counts as this one (the count's LIMIT stays an ordinary number)
+
+
+def page_number(number) -> int:
+    """The page a `page` parameter asks for, as Paginator.get_page reads it (not a number: the first)."""
+    try:
+        return min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_of(tasks: QuerySet, per_page: int, number, total: int | None = None, cap: int | None = None):
+    """Paginator(tasks, per_page).get_page(number); `total`, when known (the maintained count of the
+    same tasks), saves counting them. `cap` (a search): the tasks are counted only up to
+    max(cap, the rows up to this page) and beyond that the count is a lower bound (`paginator.more`,
+    `paginator.at_least`): the previous and next pages still work, and any page up to the bound."""
+    paginator = CappedPaginator(tasks, per_page)
     if total is not None:
         paginator.count = total  # a cached_property: set, it is not computed
+    elif cap is not None:
+        bound = max(cap, page_number(number) * per_page)
+        n, more = capped_count(tasks, bound)
+        paginator.count = n + 1 if more else n
+        paginator.more, paginator.at_least = more, n
     return paginator.get_page(number)
 
 

@@ -14,6 +14,7 @@ from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
 from duban.ledger.models import Observation, Plan, ProgressReport, StatusChange, Task, Unit
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.models import ApiToken
 from duban.people.services import add_user
 from tests.conftest import seed
@@ -192,6 +193,25 @@ def test_tasks_filter_search_and_page(ledger, people):
     error_of(api.get("/api/tasks", status="很好"), 400, "unknown_status")
     error_of(api.get("/api/tasks", unit="不存在的单位"), 400, "unknown_unit")
     error_of(api.get("/api/tasks", limit=500), 422, "invalid")
+
+
+def test_a_search_with_more_matches_than_the_cap_gives_a_lower_bound(ledger, people, monkeypatch):
+    from duban.web import queries
+
+    extra = Plan.objects.create(city="青岛市", year=2024, genre="other", title="检索上限测试计划")
+    Task.objects.bulk_create([Task(plan=extra, number=str(i), order=i, content=f"测试任务{i}") for i in range(1, 131)])
+    refresh_sort_keys([extra.pk])  # bulk_create skips save(), which keeps it
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
+    api = as_(people, "office")
+    first = api.get("/api/tasks", q="测试任务", limit=50).json()
+    assert first["count"] == 100 and first["total_is_lower_bound"] is True and len(first["items"]) == 50
+    last = api.get("/api/tasks", q="测试任务", limit=50, offset=100).json()  # counted to the page's end
+    assert last["count"] == 130 and last["total_is_lower_bound"] is False and len(last["items"]) == 30
+    seen = {t["id"] for offset in (0, 50, 100) for t in api.get("/api/tasks", q="测试任务", limit=50,
+                                                                  offset=offset).json()["items"]}
+    assert len(seen) == 130
+    everything = api.get("/api/tasks").json()  # no search: counted in full
+    assert everything["count"] == 161 and everything["total_is_lower_bound"] is False
 
 
 def test_a_task_with_units_indicators_checkpoints_and_milestones(ledger, people):

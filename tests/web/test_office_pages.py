@@ -16,6 +16,7 @@ from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
 from duban.ledger.models import Comment, Plan, Responsibility, StatusChange, Task, TrendPoint, Unit
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.roles import visible_tasks
 from duban.people.services import add_user
 from duban.web import queries
@@ -204,6 +205,51 @@ def test_task_list_query_count_does_not_grow_with_the_page(client, ledger):
     with CaptureQueriesContext(connection) as full:
         client.get("/tasks/", {"sort": "status"})
     assert len(full) == len(small) <= 15, [q["sql"] for q in full.captured_queries]
+
+
+def search_fodder(n: int) -> Plan:
+    """A 2024 plan of `n` tasks whose content holds 测试任务."""
+    extra = Plan.objects.create(city="青岛市", year=2024, genre="other", title="检索上限测试计划")
+    Task.objects.bulk_create([Task(plan=extra, number=str(i), order=i, content=f"测试任务{i}", status="达序时进度",
+                                   status_color="green") for i in range(1, n + 1)])
+    refresh_sort_keys([extra.pk])  # bulk_create skips save(), which keeps it
+    return extra
+
+
+def test_a_search_with_more_matches_than_the_cap_says_so_and_pages_on(client, ledger, monkeypatch):
+    search_fodder(130)
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)  # counted up to 100, the 101st says "more"
+    login(client, "office")
+    first = client.get("/tasks/", {"q": "测试任务"}).content.decode()
+    assert "共 100项以上,第 1 页" in first and "共 130 项" not in first
+    assert len(TASK_LINK.findall(first)) == 50 and "第 1 页(共 2 页以上)" in first
+    assert 'q=%E6%B5%8B%E8%AF%95%E4%BB%BB%E5%8A%A1&amp;page=2" rel="next">下一页' in first
+    assert "末页" not in first  # the last page is not known
+    second = client.get("/tasks/", {"q": "测试任务", "page": 2}).content.decode()
+    assert "共 100项以上,第 2 页" in second and 'page=3" rel="next"' in second and 'page=1" rel="prev"' in second
+    assert len(TASK_LINK.findall(second)) == 50 and not set(TASK_LINK.findall(first)) & set(TASK_LINK.findall(second))
+    third = client.get("/tasks/", {"q": "测试任务", "page": 3}).content.decode()  # past the cap: counted to its end
+    assert "共 130 项,第 3/3 页" in third and len(TASK_LINK.findall(third)) == 30 and 'rel="next"' not in third
+    pages = [TASK_LINK.findall(p) for p in (first, second, third)]
+    assert len({pk for page in pages for pk in page}) == 130
+    # under the cap the count is exact
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 200)
+    assert "共 130 项,第 1/3 页" in client.get("/tasks/", {"q": "测试任务"}).content.decode()
+    # a list without a search is counted in full
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 10)
+    assert f"共 {Task.objects.count()} 项" in client.get("/tasks/").content.decode()
+
+
+def test_a_capped_search_counts_in_one_query_that_stops_at_the_cap(client, ledger, monkeypatch):
+    search_fodder(130)
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
+    login(client, "office")
+    client.get("/tasks/")
+    with CaptureQueriesContext(connection) as searched:
+        client.get("/tasks/", {"q": "测试任务"})
+    counts = [q["sql"] for q in searched.captured_queries
+              if "COUNT(" in q["sql"].upper() and 'FROM "ledger_task"' in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 101" in counts[0], counts
 
 
 # ------------------------------------------------------------------------------ one task

@@ -12,6 +12,7 @@ from duban.ledger.assessment import assess_plan
 from duban.ledger.comments import add_comment
 from duban.ledger.importer import import_file
 from duban.ledger.models import Evidence, Finding, Plan, ProgressReport, Task
+from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.services import add_user
 from tests.conftest import seed
 
@@ -81,6 +82,20 @@ def test_the_public_searches_the_tasks_like_the_office_list(client, ledger):
     assert f"/public/tasks/{fire_stations().pk}/" in by_unit
     assert client.get("/public/", {"q": "消防站 口袋公园"}).content.decode().count('href="/public/tasks/') == 0
     assert "没有符合条件的项目(搜索“无此项目”)" in client.get("/public/", {"q": "无此项目"}).content.decode()
+
+
+def test_a_public_search_beyond_the_cap_says_more_and_pages_on(client, ledger, monkeypatch):
+    from duban.web import queries
+
+    extra = Plan.objects.create(city="青岛市", year=2024, genre="other", title="检索上限测试计划")
+    Task.objects.bulk_create([Task(plan=extra, number=str(i), order=i, content=f"公园测试任务{i}") for i in range(1, 131)])
+    refresh_sort_keys([extra.pk])  # bulk_create skips save(), which keeps it
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 50)
+    first = client.get("/public/", {"q": "公园测试任务"}).content.decode()
+    assert "共 100项以上" in first and first.count('href="/public/tasks/') == 100  # a page is 100: counted to it
+    assert 'page=2" rel="next">下一页' in first and "末页" not in first
+    second = client.get("/public/", {"q": "公园测试任务", "page": 2}).content.decode()
+    assert "共 130 项" in second and second.count('href="/public/tasks/') == 30 and 'rel="prev"' in second
 
 
 def test_a_public_task_shows_only_approved_progress(client, ledger):

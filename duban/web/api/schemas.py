@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from duban.ledger.search import SEARCH_COUNT_CAP
+
 MAX_ID = 2**63 - 1  # BigAutoField
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000
@@ -100,7 +102,10 @@ class TaskItem(Schema):
 
 
 class TaskPage(Schema):
-    count: int
+    count: int = Field(..., description=f"符合条件的事项数;检索(q)时只数到 {SEARCH_COUNT_CAP} 与 offset+limit 中"
+                                        "较大者,多于此数时即为此数,并且 total_is_lower_bound 为 true")
+    total_is_lower_bound: bool = Field(False, description="为 true 时符合条件的事项多于 count 项(检索只数到上限),"
+                                                         "可继续按 offset 翻页,直到返回的条目少于 limit")
     items: list[TaskItem]
 
 

@@ -64,10 +64,14 @@ def list_tasks(request,
     tasks = search_tasks(tasks, q)
     everything = access.scope_of(user) != access.UNIT and not (plan or status or unit or domain or search_terms(q))
     count = (Q.tallied_total(year) if everything else None)  # the maintained count of the same tasks
+    more = False
+    cap = Q.count_cap(q)
+    if count is None and cap is not None:  # a search: counted up to the cap, or to this page's end
+        count, more = Q.capped_count(tasks, max(cap, offset + limit))
     count = tasks.count() if count is None else count
     page = list(tasks.select_related("plan", "section")
                 .order_by(*LIST_ORDER)[offset:offset + limit])
-    return {"count": count, "items": present.task_items(page)}
+    return {"count": count, "total_is_lower_bound": more, "items": present.task_items(page)}
 
 
 @router.get("/tasks/{int:task_id}", response={200: TaskDetailOut, **errors(401, 403, 404, 422)}, openapi_extra=PUBLIC)

@@ -105,7 +105,8 @@ def task_list(request):
     tasks = Q.filter_tasks(visible_tasks(request.user, Task.objects.all()), f).select_related("plan")
     unfiltered = sees_everything(request.user) and not (f.q or f.statuses or f.color or f.domain) and (
         f.unit is None and f.section is None and f.plan is None)  # the whole ledger, or one year of it
-    page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"), Q.tallied_total(f.year) if unfiltered else None)
+    page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"), Q.tallied_total(f.year) if unfiltered else None,
+                     cap=Q.count_cap(f.q))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color)} for t in page.object_list]
     return render(request, "web/office/task_list.html", {

@@ -54,7 +54,7 @@ def index(request):
     tasks = tasks.select_related("plan").order_by("domain", *LIST_ORDER)
     unfiltered = year is not None and not (q or status or domain)
     page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"),
-                     Q.tallied_total(year, plan.pk if plan else None) if unfiltered else None)
+                     Q.tallied_total(year, plan.pk if plan else None) if unfiltered else None, cap=Q.count_cap(q))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color),
              "domain": t.domain or "未分类"} for t in page.object_list]
