@@ -152,11 +152,12 @@ def assess_plans(plan_ids: list[int], as_of: date, policy: A.Policy = A.POLICY, 
     """Assess many plans (the whole ledger) in batches of plans; returns the number of tasks judged."""
     judged = 0
     for i in range(0, len(plan_ids), batch):
-        tasks = list(Task.objects.filter(plan_id__in=plan_ids[i:i + batch]).select_related("plan")
-                     .only("pk", "number", "plan__year").order_by())
-        results = assess_tasks(tasks, as_of, policy)
-        record_status_changes(results, as_of)
-        judged += len(results)
+        with _collector_paused():  # the tasks read while the batch before is still being freed, too
+            tasks = list(Task.objects.filter(plan_id__in=plan_ids[i:i + batch]).select_related("plan")
+                         .only("pk", "number", "plan__year").order_by())
+            results = assess_tasks(tasks, as_of, policy)
+            record_status_changes(results, as_of)
+            judged += len(results)
     return judged
 
 
