@@ -276,12 +276,13 @@ def _usable(obs: Observation, target: float) -> float | None:
 def actual(indicator: Indicator, as_of: date) -> Observation | None:
     """The latest usable report on or before as_of (later reports don't count yet), with its
     value filled in from the percent of the annual plan when the figure itself is missing."""
-    best = None
+    best, best_value = None, None
     for obs in indicator.observations:  # ties on a date: the later one in the tuple wins
-        value = _usable(obs, indicator.target)
-        if obs.as_of <= as_of and value is not None and (best is None or obs.as_of >= best.as_of):
-            best = Observation(obs.as_of, value, obs.percent)
-    return best
+        if obs.as_of <= as_of and (best is None or obs.as_of >= best.as_of):
+            value = _usable(obs, indicator.target)
+            if value is not None:
+                best, best_value = obs, value
+    return None if best is None else Observation(best.as_of, best_value, best.percent)
 
 
 def forecast(indicator: Indicator, start: date, end: date, as_of: date | None = None) -> float | None:
@@ -290,7 +291,12 @@ def forecast(indicator: Indicator, start: date, end: date, as_of: date | None = 
     Cumulative: least squares through the origin (start, 0), x = days since start, at `end`.
     Otherwise the latest value, as a rate has no trend worth extrapolating.
     """
-    last = actual(indicator, as_of or date.max)
+    return _forecast(indicator, start, end, as_of, actual(indicator, as_of or date.max))
+
+
+def _forecast(indicator: Indicator, start: date, end: date, as_of: date | None,
+              last: Observation | None) -> float | None:
+    """`forecast`, given the latest report (`actual` on as_of) the caller already read."""
     if last is None:
         return None
     if not indicator.cumulative:
@@ -333,13 +339,18 @@ def _grade(ratio: float | None, value: float, goal: float, lower: bool, policy: 
 
 def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
                      policy: Policy = POLICY) -> IndicatorAssessment:
+    return _assess_indicator(indicator, actual(indicator, as_of), as_of, start, end, policy)
+
+
+def _assess_indicator(indicator: Indicator, found: Observation | None, as_of: date, start: date, end: date,
+                      policy: Policy) -> IndicatorAssessment:
+    """`assess_indicator`, given its latest report by as_of (`actual`), which the task reads once."""
     planned = planned_by(indicator, as_of, start, end)
     # 应达9处, not 9.15处; 377台, not 377.02台: computed values to the precision of the indicator's own figures
     places = 0 if counted(indicator.unit) else decimals(
         indicator.target, *(o.value for o in indicator.observations), *(c.value for c in indicator.checkpoints))
     if indicator.accumulates:
         planned = to_precision(planned, indicator.unit, places)
-    found = actual(indicator, as_of)
     owed = False
     if found is None:
         status, ratio, reason, owed = _judge_unreported(indicator, planned, as_of, start, end, policy)
@@ -348,7 +359,7 @@ def assess_indicator(indicator: Indicator, as_of: date, start: date, end: date,
     return IndicatorAssessment(
         indicator.key, indicator.metric, indicator.unit, indicator.target, planned,
         None if found is None else found.value, ratio, status, reason,
-        to_precision(forecast(indicator, start, end, as_of), indicator.unit, places), None if found is None else found.as_of,
+        to_precision(_forecast(indicator, start, end, as_of, found), indicator.unit, places), None if found is None else found.as_of,
         reported=found is not None, owed=owed)
 
 
@@ -401,19 +412,29 @@ def _judge_reported(ind, planned, found, as_of, start, end, policy):
 def milestone_done(milestone: Milestone, task: TaskSnapshot, as_of: date) -> bool:
     """Done when marked done by as_of, or when every indicator it names has, in its latest
     report by as_of, reached its checkpoint for the milestone's date."""
+    return _milestone_done(milestone, _latest_by_key(task, as_of), as_of, *task_period(task))
+
+
+# An indicator's key → the indicator and its latest report by as_of (`actual`): read once per task.
+LatestReports = dict[str, tuple[Indicator, Observation | None]]
+
+
+def _latest_by_key(task: TaskSnapshot, as_of: date) -> LatestReports:
+    return {i.key: (i, actual(i, as_of)) for i in task.indicators}
+
+
+def _milestone_done(milestone: Milestone, latest: LatestReports, as_of: date, start: date, end: date) -> bool:
     if milestone.done_on is not None and milestone.done_on <= as_of:
         return True
     if not milestone.checkpoint_keys:
         return False
-    by_key = {i.key: i for i in task.indicators}
-    start, end = task_period(task)
-    return all(_reached(by_key.get(k), milestone.due, as_of, start, end) for k in milestone.checkpoint_keys)
+    return all(_reached(latest.get(k), milestone.due, start, end) for k in milestone.checkpoint_keys)
 
 
-def _reached(ind: Indicator | None, due: date, as_of: date, start: date, end: date) -> bool:
-    if ind is None:
+def _reached(latest: tuple[Indicator, Observation | None] | None, due: date, start: date, end: date) -> bool:
+    if latest is None:
         return False  # names an indicator the task does not have: cannot be confirmed
-    found = actual(ind, as_of)
+    ind, found = latest
     on_due = [c.value for c in ind.checkpoints if c.due == due]
     goal = on_due[-1] if on_due else planned_by(ind, due, start, end)
     return found is not None and goal is not None and _meets(found.value, goal, ind.lower_is_better)
@@ -422,8 +443,12 @@ def _reached(ind: Indicator | None, due: date, as_of: date, start: date, end: da
 def done_milestones(task: TaskSnapshot, as_of: date) -> set[str]:
     """The keys of the milestones done by as_of: marked done, or with all checkpoints met; when the
     last step is done, the steps before it are done too (the work they led to is finished)."""
+    return _done_milestones(task, _latest_by_key(task, as_of), as_of, *task_period(task))
+
+
+def _done_milestones(task: TaskSnapshot, latest: LatestReports, as_of: date, start: date, end: date) -> set[str]:
     ordered = sorted(task.milestones, key=lambda m: m.due)
-    done = {m.key for m in ordered if milestone_done(m, task, as_of)}
+    done = {m.key for m in ordered if _milestone_done(m, latest, as_of, start, end)}
     if ordered and ordered[-1].key in done:
         return {m.key for m in ordered}
     return done
@@ -433,8 +458,10 @@ def assess(task: TaskSnapshot, as_of: date, policy: Policy = POLICY, *, closed: 
     """`closed`: the plan's period is over (a past plan judged as of its end): a step not done by then
     is late, with no grace days and nothing 即将到期."""
     start, end = task_period(task)
-    results = tuple(assess_indicator(i, as_of, start, end, policy) for i in task.indicators)
-    done = done_milestones(task, as_of)
+    found = [actual(i, as_of) for i in task.indicators]  # each indicator's latest report, read once
+    results = tuple(_assess_indicator(i, f, as_of, start, end, policy) for i, f in zip(task.indicators, found))
+    latest = {i.key: (i, f) for i, f in zip(task.indicators, found)}  # as `_latest_by_key`: the last of a key
+    done = _done_milestones(task, latest, as_of, start, end)
     if results and all(r.status is Status.DONE for r in results):
         # Every quantity is in: the task is done, and its remaining steps are not chased.
         return TaskAssessment(task.key, task.number, as_of, Status.DONE, Status.DONE.color,

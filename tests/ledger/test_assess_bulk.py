@@ -159,3 +159,35 @@ def test_reassessing_one_task_writes_only_that_task(seeds):
     assert StatusChange.objects.filter(task=task).count() > mine
     assert StatusChange.objects.exclude(task=task).count() == before
     assert dict(Task.objects.filter(plan=plan).exclude(pk=task.pk).values_list("pk", "assessed_on")) == others
+
+
+def test_one_of_keeps_the_rows_listed_and_none_for_an_empty_list(seeds):
+    import_file(seed(seeds, "003"))
+    ids = sorted(Task.objects.values_list("pk", flat=True))
+    some = ids[::3]
+    assert sorted(Task.objects.filter(pk__one_of=some).values_list("pk", flat=True)) == some
+    assert list(Task.objects.filter(pk__one_of=[]).values_list("pk", flat=True)) == []
+    plan = Plan.objects.get()
+    assert Task.objects.filter(plan_id__one_of=[plan.pk]).count() == len(ids)
+    assert assessment.snapshots([]) == {} and assessment.assess_tasks([], date(2023, 8, 15)) == {}
+
+
+def test_the_collector_is_as_it_was_after_an_assessment(seeds):
+    import gc
+
+    import_file(seed(seeds, "003"))
+    plan = Plan.objects.get()
+    assert gc.isenabled()
+    assess_plans([plan.pk], date(2023, 8, 15))
+    assert gc.isenabled()  # paused while judging, running again after
+    gc.disable()
+    try:
+        assess_plans([plan.pk], date(2023, 9, 15))
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
+    with assessment._collector_paused():  # nested (as assess_plans over assess_tasks): on only at the end
+        with assessment._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
