@@ -49,6 +49,19 @@ class Lexicon:
     def qualifier_of(self) -> dict[str, str]:
         return dict(self.qualifiers_before)
 
+    # The word lists tried in order at one position, as one alternation (the first word listed wins).
+    @cached_property
+    def qualifiers_after_re(self) -> re.Pattern:
+        return _compiled(tuple(w for w, _ in self.qualifiers_after))
+
+    @cached_property
+    def qualifier_after_of(self) -> dict[str, str]:
+        return dict(reversed(self.qualifiers_after))  # a word listed twice keeps its first tag
+
+    @cached_property
+    def about_inside_re(self) -> re.Pattern:
+        return _compiled(self.about_inside)
+
     def compounds_beginning(self, unit: str) -> tuple[str, ...]:
         """The measure compounds that begin with `unit` (人 → 人才, …), looked up once per unit."""
         known = self._compounds

@@ -10,19 +10,21 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from duban.extract.lexicon import alternation, lexicon
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+"
-_TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?|(?P<c>{_CHINESE})")
+# The look-ahead lets the scan skip, in one test, the characters no figure starts with.
+_TOKEN = re.compile(rf"(?=[\d零〇一二两三四五六七八九十百千万亿])(?:(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?|(?P<c>{_CHINESE}))")
 _ARABIC_TOKEN = re.compile(rf"(?P<a>{_ARABIC})(?P<m>万亿|千万|百万|亿|万)?")  # _TOKEN's Arabic figures alone
 _ARABIC_DIGIT = re.compile(r"\d")
 _YEAR_LIKE = re.compile(r"(?:19[5-9]|20\d)\d")
 _PERCENT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?=%)")
 _RANGE_SEP = "-—~至到–－"
-_LATIN_GLUE = re.compile(r"[A-Za-z+/_#&.]")
+_LATIN_GLUE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_#&.")  # glue a figure into a code
 _DELIMS = ",;。、:?!()\n"  # quoted names (“四好农村路”) stay inside a metric
 # Quoted names, book titles and the plan base in 占年计划基数(35万人)的: never searched.
 _MASKS = re.compile(r"“[^”“]{0,120}”|\"[^\"]{1,40}\"|《[^》《]{0,80}》|「[^」]{0,40}」|基数\([^)]{0,20}\)"
@@ -98,8 +100,9 @@ def _arabic(s: str) -> float:
     return float(s.replace(",", ""))  # inf for a figure of 400 digits: the caller checks LARGEST
 
 
-def _masked_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MASKS.finditer(text) if not _GOAL_SENTENCE.match(m.group(0))]
+@lru_cache(maxsize=8)  # a task's text is searched, then checked for unexplained figures: masked once
+def _masked_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _MASKS.finditer(text) if not _GOAL_SENTENCE.match(m.group(0)))
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -122,16 +125,18 @@ _PLAN_SHARE = None
 
 def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str, str]]:
     """占年计划(基数)(…)的X%: (start, end, percents, 分别, verb, bracketed base) for each clause."""
+    if "%" not in text:  # every clause ends in a percentage
+        return []
+    return [(a, b, list(pcts), each, verb, base) for a, b, pcts, each, verb, base in _plan_shares(text)]
+
+
+@lru_cache(maxsize=8)
+def _plan_shares(text: str) -> tuple[tuple[int, int, tuple[float, ...], bool, str, str], ...]:
     global _PLAN_SHARE
     if _PLAN_SHARE is None:
         _PLAN_SHARE = _plan_share_re()
-    out = []
-    if "%" not in text:  # every clause ends in a percentage
-        return out
-    for m in _PLAN_SHARE.finditer(text):
-        pcts = [float(p) for p in _PERCENT_FIGURE.findall(m.group("pcts"))]
-        out.append((m.start(), m.end(), pcts, bool(m.group("each")), m.group("verb"), m.group("base") or ""))
-    return out
+    return tuple((m.start(), m.end(), tuple(float(p) for p in _PERCENT_FIGURE.findall(m.group("pcts"))),
+                  bool(m.group("each")), m.group("verb"), m.group("base") or "") for m in _PLAN_SHARE.finditer(text))
 
 
 def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
@@ -139,7 +144,7 @@ def unexplained_numbers(text: str, found: list[Quantity]) -> list[str]:
     a date, an ordinal, a name): `创建15 家` with a measure word the word lists lack, say."""
     if not _ARABIC_DIGIT.search(text):
         return []
-    masks = _masked_spans(text) + [(a, b) for a, b, *_ in plan_share_clauses(text)]
+    masks = [*_masked_spans(text), *((a, b) for a, b, *_ in plan_share_clauses(text))]
     taken = [(q.start, q.end) for q in found]
     out = []
     for tok in _ARABIC_TOKEN.finditer(text):
@@ -159,7 +164,7 @@ def _known_non_quantity(text: str, tok: re.Match) -> bool:
         return True
     if _YEAR_LIKE.fullmatch(tok.group(0)):  # a year naming an event: 2023山东省旅游发展大会
         return True
-    if (prev and _LATIN_GLUE.match(prev)) or _LATIN_GLUE.match(nxt):
+    if prev in _LATIN_GLUE or nxt in _LATIN_GLUE:
         return True
     if lx.before_number_excludes_re.search(text, max(0, start - 4), start):
         return True
@@ -168,7 +173,7 @@ def _known_non_quantity(text: str, tok: re.Match) -> bool:
 
 def find_quantities(text: str, *, percents: bool = False) -> list[Quantity]:
     """Every quantity in `text`, in order. With `percents`, 占年计划的X% attaches to the value before it."""
-    masks = _masked_spans(text)
+    masks = list(_masked_spans(text))
     shares = plan_share_clauses(text) if percents or "占" in text else []
     masks += [(a, b) for a, b, *_ in shares]
     tokens = list(_TOKEN.finditer(text))
@@ -250,7 +255,7 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
             return None
         pos = tok.end()
     else:
-        if start and (_LATIN_GLUE.match(text[start - 1]) or text[start - 1].isdigit()):
+        if start and (text[start - 1] in _LATIN_GLUE or text[start - 1].isdigit()):
             return None
         value = round(_arabic(tok.group("a")) * _MULT.get(tok.group("m") or "", 1), 6)
         pos = tok.end()
@@ -267,10 +272,9 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     if start and text[start - 1] in _RANGE_SEP and start >= 2 and (text[start - 2].isdigit() or text[start - 2] in _DIGIT):
         qualifier = "<="
 
-    for word in lx.about_inside:
-        if text.startswith(word, pos):
-            qualifier, pos = "~", pos + len(word)
-            break
+    about = lx.about_inside_re.match(text, pos)
+    if about:
+        qualifier, pos = "~", about.end()
 
     unit, pos = _unit_at(text, pos)
     if unit is None:
@@ -284,14 +288,14 @@ def _read_quantity(text: str, tok: re.Match, following: re.Match | None):
     if pos < len(text) and text[pos] == "/":  # 1/百万件: a ratio
         return None
 
-    for word, q in lx.qualifiers_after:
-        if text.startswith(word, pos):
-            if q in (">=", "<=") and _is_condition(text, start, pos + len(word)):
-                return None
-            if qualifier == "=":
-                qualifier = q
-            pos += len(word)
-            break
+    after = lx.qualifiers_after_re.match(text, pos)
+    if after:
+        q = lx.qualifier_after_of[after.group(0)]
+        if q in (">=", "<=") and _is_condition(text, start, after.end()):
+            return None
+        if qualifier == "=":
+            qualifier = q
+        pos = after.end()
     qualifier = _qualifier_before(text, start, qualifier)
     end = pos
     unit = "" if unit == "大" else lx.unit_name(unit)
@@ -354,7 +358,7 @@ def _counted_da(text: str, pos: int) -> bool:
 
 def _bare_figure_allowed(text: str, pos: int, *, scaled: bool) -> bool:
     """A figure with no measure word counts when 以上/左右 qualify it, or 万/亿 scale it (百亿大关)."""
-    return scaled or any(text.startswith(w, pos) for w, _ in lexicon().qualifiers_after)
+    return scaled or lexicon().qualifiers_after_re.match(text, pos) is not None
 
 
 def _qualifier_before(text: str, start: int, current: str) -> str:
@@ -380,6 +384,12 @@ def _qualifier_before(text: str, start: int, current: str) -> str:
 _METRIC_LEAD = re.compile(r"^(?:其中|全市|累计|共|已|并|和|及|与|等|实现|完成|力争|确保|争取|达到|在)+")
 _METRIC_TAIL = re.compile(r"(?:达到|达|为|至|提高到|提高至|增至|降至|到|超过|不少于|不低于|至少|突破|约|超|分别|均|共计|合计|总计|累计|的)+$")
 _BRACKETED = re.compile(r"\([^()]*\)$")
+
+
+def _strip_lead(words: str) -> str:
+    """`words` without its leading 其中/全市/累计/… (what _METRIC_LEAD.sub would leave, in one match)."""
+    m = _METRIC_LEAD.match(words)
+    return words[m.end():] if m else words
 
 
 def _head_start(text: str, head_end: int, *, cross: bool) -> int:
@@ -418,7 +428,7 @@ def _own_head(text: str, i: int, head_end: int) -> str:
             head = text[opening:head_end]
     head = _RANGE_LOW.sub("", head)
     figures = [m for m in _HEAD_FIGURE.finditer(head)
-               if _unit_at(head, m.end())[0] and not _LATIN_GLUE.match(head, m.end())]
+               if _unit_at(head, m.end())[0] and head[m.end():m.end() + 1] not in _LATIN_GLUE] if _ARABIC_DIGIT.search(head) else []
     if not figures:  # A和132个B: the words before 和 name A
         return "" if _AND_END.search(head) and not _LIST_END.fullmatch(head) else head
     _, after = _unit_at(head, figures[-1].end())
@@ -443,23 +453,26 @@ def _metric(text: str, start: int, end: int) -> str:
             break
         head_end = m.start()
     i = _head_start(text, head_end, cross=False)
-    if not _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", text[i:head_end])) and i > 0 and text[i - 1] == ")":
+    if i > 0 and text[i - 1] == ")" and not _METRIC_TAIL.sub("", _strip_lead(text[i:head_end])):
         i = _head_start(text, head_end, cross=True)  # 达标县(区)达到100%: the name goes on before the bracket
-    head = _METRIC_TAIL.sub("", _METRIC_LEAD.sub("", _own_head(text, i, head_end)))
-    j = end
-    while j < len(text) and j - end < 14:
-        if text[j] == "(" and 0 < text.find(")", j, j + 6):  # 区(市)级示范片区: a short bracket inside the name
-            j = text.find(")", j, j + 6) + 1
-            continue
+    head = _METRIC_TAIL.sub("", _strip_lead(_own_head(text, i, head_end)))
+    j, limit = end, min(len(text), end + 14)
+    while j < limit:
+        ch = text[j]
+        if ch == "(":  # 区(市)级示范片区: a short bracket inside the name
+            close = text.find(")", j, j + 6)
+            if close > 0:
+                j = close + 1
+                continue
         # …和6个省控: the next figure names its own (a figure starts with a digit: test that first).
-        if text[j] in _DELIMS or (text[j].isdigit() and _NEXT_FIGURE.match(text, j)):
+        if ch in _DELIMS or (ch.isdigit() and _NEXT_FIGURE.match(text, j)):
             break
         j += 1
     tail = _METRIC_TAIL.sub("", _LIST_END.sub("", text[end:j]))
     if not head.strip() and tail.startswith("的"):  # 50%的村庄整村推进: the noun after 的 names it
         tail = tail[1:]
     tail = "" if not tail or tail[0] in "以已将的是" or not _is_cjk(tail[0]) else tail
-    metric = (_METRIC_LEAD.sub("", head + tail) or head or tail).lstrip(".,、;:的")
+    metric = (_strip_lead(head + tail) or head or tail).lstrip(".,、;:的")
     return _LEADING_BRACKET.sub("", metric)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from duban.extract import doubts
 from duban.extract.dates import common_year, first_year, period_end, publication_year
 from duban.extract.document import Cell, Document, Line, Row, Table
-from duban.extract.normalize import close_spaces, has_ruby, normalize
+from duban.extract.normalize import close_spaces, has_ruby, normalize_all
 from duban.extract.plan import Finding, Plan
 from duban.extract.shapes import numbered, table
 from duban.extract.shapes.assemble import Context, build_task
@@ -22,13 +22,14 @@ _HEADING_SENTENCE = re.compile(r"^([^。,;:]{2,30})。(?=.)")
 def prepare(doc: Document) -> Document:
     """Normalise every text once: script, punctuation, ruby (spaces stay open for the shapes)."""
     ruby = has_ruby("\n".join(_texts(doc)))
+    clean = iter(normalize_all(list(_texts(doc, bold=True)), ruby=ruby))
     blocks = []
     for b in doc.blocks:
         if isinstance(b, Line):
-            blocks.append(Line(normalize(b.text, ruby=ruby), b.where))
+            blocks.append(Line(next(clean), b.where))
         else:
-            rows = [Row([Cell(normalize(c.text, ruby=ruby), tuple(normalize(x, ruby=ruby) for x in c.bold))
-                         for c in r.cells], r.where) for r in b.rows]
+            rows = [Row([Cell(next(clean), tuple(next(clean) for _ in c.bold)) for c in r.cells], r.where)
+                    for r in b.rows]
             blocks.extend(_lines_above_table(rows, b.where))
     return Document(source=doc.source, format=doc.format, blocks=blocks)
 
@@ -47,13 +48,17 @@ def _lines_above_table(rows: list[Row], where: str) -> list:
     return out
 
 
-def _texts(doc: Document):
+def _texts(doc: Document, *, bold: bool = False):
+    """Every text of the document in order; with `bold`, each cell's bold pieces after its text."""
     for b in doc.blocks:
         if isinstance(b, Line):
             yield b.text
         else:
             for r in b.rows:
-                yield from r.texts
+                for c in r.cells:
+                    yield c.text
+                    if bold:
+                        yield from c.bold
 
 
 def extract_document(doc: Document, *, year: int | None = None) -> Plan:

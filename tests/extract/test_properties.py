@@ -37,3 +37,34 @@ def test_any_bytes_give_a_valid_plan_or_the_extractors_error(data):
     except DubanError:
         return
     assert plan_problems(plan.as_json()) == []
+
+
+# Pieces that each step of the normalisation changes: Traditional phrases, full-width marks, ruby,
+# doubled marks, an eaten ruby bracket, line breaks and the separator's own character.
+NORMALISED = st.sampled_from([
+    "辦實(shí)事", "(shí)", "發展", "計劃", "，", "、", ",,", ",。", "?jiǎn)", "\n", "\r\n", "\ue001", "（一）",
+    "台灣", "乾隆", "後面", "“", "”", "％", "１２", "\u3000", " ", "(a)", "年", "實", "頭",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(NORMALISED, st.text(max_size=4)), max_size=12).map("".join), max_size=12),
+       st.booleans())
+def test_normalising_a_documents_texts_together_is_normalising_each(texts, ruby):
+    from duban.extract.normalize import normalize, normalize_all
+
+    assert normalize_all(texts, ruby=ruby) == [normalize(t, ruby=ruby) for t in texts]
+
+
+def test_every_seed_and_corpus_text_normalises_alike_together(seeds):
+    from duban.extract.normalize import has_ruby, normalize, normalize_all
+    from duban.extract.pipeline import _texts
+    from duban.extract.readers import read
+
+    paths = sorted(seeds.glob("*.txt")) + sorted((seeds.parent / "corpus" / "docs").glob("*.txt"))
+    assert len(paths) >= 20
+    for path in paths:
+        doc = read(path)
+        texts = list(_texts(doc, bold=True))
+        ruby = has_ruby("\n".join(_texts(doc)))
+        assert normalize_all(texts, ruby=ruby) == [normalize(t, ruby=ruby) for t in texts], path.name

@@ -562,3 +562,23 @@ def test_importing_the_readers_is_cheap():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "[]"
+
+
+def test_a_file_that_grows_after_its_size_was_read_is_read_whole_or_refused(tmp_path, monkeypatch):
+    """read() asks for the size it saw and one byte more; a file longer by then is read on, to the limit."""
+    import os
+
+    from duban.errors import UnreadableDocument
+    from duban.extract import readers
+
+    path = tmp_path / "grows.txt"
+    path.write_text("1.新建口袋公园10个。\n", "utf-8")
+    small = os.stat(path)
+    path.write_text("1.新建口袋公园10个。\n2.改造老旧小区20个。\n", "utf-8")
+    real_stat = type(path).stat
+    monkeypatch.setattr(type(path), "stat", lambda self, **kw: small if self == path else real_stat(self, **kw))
+    doc = readers.read(path)
+    assert [b.text for b in doc.blocks] == ["1.新建口袋公园10个。", "2.改造老旧小区20个。"]
+    with pytest.raises(UnreadableDocument) as refused:
+        readers.read(path, max_bytes=small.st_size + 4)
+    assert refused.value.code == "too_large"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import struct
 from pathlib import Path
 
@@ -59,12 +60,13 @@ def read(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Document:
     path = Path(path)
     source = path.name or str(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except (FileNotFoundError, NotADirectoryError):
         raise UnreadableDocument(source, "文件不存在", code="not_found") from None
     except OSError as exc:
         raise UnreadableDocument(source, f"无法打开文件({_os_reason(exc)})", code="not_found") from None
-    if path.is_dir():
+    size = status.st_size
+    if stat.S_ISDIR(status.st_mode):
         raise UnreadableDocument(source, "这是一个文件夹,不是文件", code="wrong_type")
     if size > max_bytes:
         raise UnreadableDocument(source, f"文件过大({_mb(size)} MB),上限为 {_mb(max_bytes, exact=True)} MB", code="too_large")
@@ -72,7 +74,9 @@ def read(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Document:
         raise UnreadableDocument(source, "文件为空", code="empty")
     try:
         with path.open("rb") as f:
-            data = f.read(max_bytes + 1)
+            data = f.read(size + 1)  # not max_bytes + 1: a buffer that large would be allocated for each file
+            if len(data) > size:  # grew since stat: read on to the limit
+                data += f.read(max_bytes - size)
     except OSError as exc:
         raise UnreadableDocument(source, f"无法打开文件({_os_reason(exc)})", code="not_found") from None
     if len(data) > max_bytes:  # grew since stat

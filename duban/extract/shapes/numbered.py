@@ -70,7 +70,7 @@ def prepare_lines(lines: list[Line], *, wrapped: bool = False) -> list[Line]:
     return out
 
 
-_RUN_ON_MARK = re.compile(r"(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")
+_RUN_ON_MARK = re.compile(r"(?=\d)(?:^|(?<=\s)|(?<=。))(\d{1,3})\s*[.、．](?![.\d]*%)")  # (?=\d): a fast scan
 _NUMBER_MARK = re.compile(r"\d\s*[.、．]")  # what every run-on mark contains (opens with a digit: a fast scan)
 
 
