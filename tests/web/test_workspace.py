@@ -112,6 +112,50 @@ def test_the_office_views_any_unit_and_a_reporter_only_its_own(client, users, ta
     assert client.logout() is None and client.get("/unit/").status_code == 302  # to the login page
 
 
+def report_links(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/unit/tasks/(\d+)/report/"', page)]
+
+
+def test_the_workspace_shows_the_units_latest_year_a_page_at_a_time(client, users, seeds, monkeypatch):
+    """A province's unit may hold thousands of tasks: one plan year (its latest unless asked), 50 to a
+    page in list order, counted as a search is (exact up to the cap, 以上 beyond)."""
+    from duban.web.unit import workspace as W
+
+    import_file(seed(seeds, "000"))  # 2023
+    import_file(seed(seeds, "002"))  # 2024
+    edu = Task.objects.filter(responsibilities__unit__name="市教育局").order_by("sort_key", "id")
+    by_year = {y: [t.pk for t in edu if t.plan.year == y] for y in (2023, 2024)}
+    assert by_year[2023] and by_year[2024]
+    reporter = login(client, users["edu"])
+    page = text(reporter.get("/unit/"))
+    assert report_links(page) == by_year[2024] and f"2024年负责任务 {len(by_year[2024])} 项" in page
+    assert report_links(text(reporter.get("/unit/?year=2023"))) == by_year[2023]
+    assert report_links(text(reporter.get("/unit/?year=all"))) == [t.pk for t in edu]
+
+    monkeypatch.setattr(W, "PER_PAGE", 2)
+    every = [t.pk for t in edu]
+    pages = [report_links(text(reporter.get(f"/unit/?year=all&page={n}"))) for n in range(1, -(-len(every) // 2) + 1)]
+    assert [pk for p in pages for pk in p] == every and all(len(p) <= 2 for p in pages)
+    assert 'rel="next"' in text(reporter.get("/unit/?year=all&page=1"))
+
+    monkeypatch.setattr(W, "SEARCH_COUNT_CAP", 2)
+    page = text(reporter.get("/unit/?year=all"))
+    assert "全部年度负责任务 2项以上" in page and report_links(page) == every[:2]
+
+
+def test_the_workspace_lists_the_steps_due_next_of_the_units_year_only(client, users, seeds):
+    import_file(seed(seeds, "000"))
+    import_file(seed(seeds, "002"))
+    today = timezone.localdate()
+    old = Task.objects.get(plan__year=2023, number="3")
+    new = Task.objects.filter(plan__year=2024, responsibilities__unit__name="市教育局").first()
+    Milestone.objects.create(task=old, due=today + timedelta(days=5), text="旧年度的节点", order=98)
+    Milestone.objects.create(task=new, due=today + timedelta(days=7), text="本年度的节点", order=98)
+    page = text(login(client, users["edu"]).get("/unit/"))
+    assert "本年度的节点" in page and "旧年度的节点" not in page
+    assert "旧年度的节点" in text(client.get("/unit/?year=2023"))
+
+
 # ---------------------------------------------------------------- the progress form
 
 

@@ -232,6 +232,9 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "时间节点"
         ordering = ["task", "order"]
+        indexes = [  # a unit's workspace: its next undone steps, read in this order and stopped at the first few
+            models.Index(fields=["due", "task", "order"], name="milestone_undone_due", condition=Q(done_on__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.due or '未定'} {self.text[:30]}"

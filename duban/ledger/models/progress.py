@@ -33,6 +33,9 @@ class ProgressReport(models.Model):
         indexes = [  # the review queue: the submitted reports, oldest first
             models.Index(fields=["created_at", "id"], name="report_review_queue",
                          condition=models.Q(state="submitted")),
+            # a unit's workspace: the reports sent back, whatever the size of the ledger
+            models.Index(fields=["created_at", "id"], name="report_returned",
+                         condition=models.Q(state="returned")),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 from collections import defaultdict
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,14 +21,12 @@ from duban.ledger.milestones import describe_claims
 from duban.ledger.models import (
     Evidence,
     Indicator,
-    Milestone,
     PendingValue,
     ProgressReport,
     Responsibility,
     Task,
     Unit,
 )
-from duban.ledger.models.plans import LIST_ORDER
 from duban.ledger.workflow import (
     InvalidInput,
     may_revise,
@@ -46,10 +43,11 @@ from duban.people.roles import (
     sees_everything,
     unit_of,
 )
+from duban.web.office.access import query_without
+from duban.web.queries import parse_int
+from duban.web.unit import workspace as W
 from duban.web.unit.forms import ProgressForm, target_text
 
-SOON_DAYS = 30
-RECENT_REPORTS = 3
 REVIEWS_PER_PAGE = 20
 State = ProgressReport.State
 
@@ -70,47 +68,25 @@ def _workspace_unit(request) -> Unit | None:
 def workspace(request):
     unit = _workspace_unit(request)
     if unit is None:
-        return render(request, "web/unit/pick_unit.html", {"units": _units_with_tasks()})
+        return render(request, "web/unit/pick_unit.html", {"units": W.units_with_tasks()})
     today = timezone.localdate()
-    tasks = list(Task.objects.filter(responsibilities__unit=unit).distinct().select_related("plan")
-                 .prefetch_related(Prefetch("responsibilities", Responsibility.objects.select_related("unit")))
-                 .order_by(*LIST_ORDER))
-    ids = [t.pk for t in tasks]
-    soon = today + timedelta(days=SOON_DAYS)
-    upcoming = list(Milestone.objects.filter(task_id__in=ids, done_on__isnull=True, due__gte=today)
-                    .select_related("task__plan").order_by("due", "task__order", "order"))
-    next_due = {}
-    for m in upcoming:
-        m.soon = m.due <= soon
-        next_due.setdefault(m.task_id, m)
-    recent = defaultdict(list)
-    for r in ProgressReport.objects.filter(task_id__in=ids).order_by("-as_of", "-created_at"):
-        if len(recent[r.task_id]) < RECENT_REPORTS:
-            recent[r.task_id].append(r)
-    returned = list(ProgressReport.objects.filter(task_id__in=ids, state=State.RETURNED)
-                    .select_related("task__plan").order_by("-created_at"))
+    year_text = request.GET.get("year", "").strip()
+    year = None if year_text == "all" else (parse_int(year_text) or W.latest_year_of(unit))
+    ws = W.workspace(unit, year, request.GET.get("page"), today)
     # Every task listed is this unit's: whoever may report on one may report on all (one check, no query each).
-    may_report = bool(tasks) and can_report(request.user, tasks[0])
-    plans = []
-    for t in tasks:
-        t.my_role = next((r.get_role_display() for r in t.responsibilities.all() if r.unit_id == unit.pk), "")
-        t.is_lead = any(r.unit_id == unit.pk and r.role == Responsibility.Role.LEAD for r in t.responsibilities.all())
-        t.next_due, t.recent = next_due.get(t.pk), recent[t.pk]
-        t.may_report = may_report
-        if not plans or plans[-1][0] != t.plan:
-            plans.append((t.plan, []))
-        plans[-1][1].append(t)
-    for r in returned:
+    may_report = bool(ws.page.object_list) and can_report(request.user, ws.page.object_list[0])
+    for _, tasks in ws.plans:
+        for t in tasks:
+            t.may_report = may_report
+    for r in ws.returned:
         r.may_revise = may_revise(request.user, r)
+    office = sees_everything(request.user)
     return render(request, "web/unit/workspace.html", {
-        "unit": unit, "plans": plans, "task_count": len(tasks), "today": today, "soon_days": SOON_DAYS,
-        "upcoming": upcoming[:20], "returned": returned,
-        "pending": ProgressReport.objects.filter(task_id__in=ids, state=State.SUBMITTED).count(),
-        "units": _units_with_tasks() if sees_everything(request.user) else None})
-
-
-def _units_with_tasks():
-    return Unit.objects.filter(responsibilities__isnull=False).distinct().order_by("name")
+        "unit": unit, "ws": ws, "page": ws.page, "plans": ws.plans, "today": today, "soon_days": W.SOON_DAYS,
+        "upcoming": ws.upcoming, "returned": ws.returned, "pending": ws.pending,
+        "year": year, "years": W.years_offered(),
+        "paging_query": query_without(request.GET, "page"),
+        "units": W.units_with_tasks() if office else None})
 
 
 def _back_to_workspace(request, task: Task):
