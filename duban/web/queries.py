@@ -183,10 +183,11 @@ def domain_names() -> list[str]:
     return list(rows.order_by("domain").values_list("domain", flat=True).distinct())
 
 
-def count_cap(q: str | None) -> int | None:
-    """The count cap of a list searched for `q` (None: no search — count every task). Read from this
+def count_cap(q: str | None, *, one_unit: bool = False) -> int | None:
+    """The count cap of a list searched for `q`, or narrowed to `one_unit`'s tasks (a reporter's lists,
+    the unit filter: a province's unit may hold thousands); None: count every task. Read from this
     module's SEARCH_COUNT_CAP at each call (a test sets a small one)."""
-    return SEARCH_COUNT_CAP if search_terms(q) else None
+    return SEARCH_COUNT_CAP if search_terms(q) or one_unit else None
 
 
 def capped_count(tasks: QuerySet, bound: int) -> tuple[int, bool]:

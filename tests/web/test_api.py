@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 from duban.core.models import AuditEntry
 from duban.ledger.assessment import assess_plan
 from duban.ledger.importer import import_file
-from duban.ledger.models import Observation, Plan, ProgressReport, StatusChange, Task, Unit
+from duban.ledger.models import Observation, Plan, ProgressReport, Responsibility, StatusChange, Task, Unit
 from duban.ledger.models.plans import refresh_sort_keys
 from duban.people.models import ApiToken
 from duban.people.services import add_user
@@ -212,6 +212,26 @@ def test_a_search_with_more_matches_than_the_cap_gives_a_lower_bound(ledger, peo
     assert len(seen) == 130
     everything = api.get("/api/tasks").json()  # no search: counted in full
     assert everything["count"] == 161 and everything["total_is_lower_bound"] is False
+
+
+def test_one_units_tasks_are_counted_to_the_cap(ledger, people, monkeypatch):
+    from duban.web import queries
+
+    extra = Plan.objects.create(city="青岛市", year=2024, genre="other", title="单位上限测试计划")
+    tasks = Task.objects.bulk_create([Task(plan=extra, number=str(i), order=i, content=f"测试任务{i}")
+                                      for i in range(1, 131)])
+    refresh_sort_keys([extra.pk])
+    unit = Unit.objects.get(name="市教育局")
+    Responsibility.objects.bulk_create([Responsibility(task=t, unit=unit, role="lead") for t in tasks])
+    mine = Task.objects.filter(responsibilities__unit=unit).count()
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
+    api = as_(people, "office")
+    first = api.get("/api/tasks", unit="市教育局", limit=50).json()
+    assert first["count"] == 100 and first["total_is_lower_bound"] is True and len(first["items"]) == 50
+    seen = {t["id"] for offset in range(0, mine, 50)
+            for t in api.get("/api/tasks", unit="市教育局", limit=50, offset=offset).json()["items"]}
+    assert len(seen) == mine
+    assert api.get("/api/tasks").json()["total_is_lower_bound"] is False
 
 
 def test_a_task_with_units_indicators_checkpoints_and_milestones(ledger, people):

@@ -240,6 +240,27 @@ def test_a_search_with_more_matches_than_the_cap_says_so_and_pages_on(client, le
     assert f"共 {Task.objects.count()} 项" in client.get("/tasks/").content.decode()
 
 
+def test_a_list_of_one_units_tasks_is_counted_to_the_cap(client, ledger, monkeypatch):
+    """A province's unit may hold thousands of tasks: its lists (a reporter's, the unit filter, the
+    API's ?unit=) count as a search does — exactly up to the cap, 以上 beyond, paging on."""
+    extra = search_fodder(130)
+    unit = Unit.objects.get(name="市教育局")
+    Responsibility.objects.bulk_create([Responsibility(task=t, unit=unit, role=Responsibility.Role.LEAD)
+                                        for t in extra.tasks.all()])
+    mine = Task.objects.filter(responsibilities__unit=unit).count()
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)
+    login(client, "reporter", unit="市教育局")
+    page = client.get("/tasks/").content.decode()
+    assert "共 100项以上,第 1 页" in page and len(TASK_LINK.findall(page)) == 50
+    last = client.get("/tasks/", {"page": -(-mine // 50)}).content.decode()  # counted to that page's end
+    assert f"共 {mine} 项" in last and 'rel="next"' not in last
+    login(client, "office")
+    assert "共 100项以上" in client.get("/tasks/", {"unit": unit.pk}).content.decode()
+    assert f"共 {Task.objects.count()} 项" in client.get("/tasks/").content.decode()  # the maintained count
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 1000)
+    assert f"共 {mine} 项" in client.get("/tasks/", {"unit": unit.pk}).content.decode()
+
+
 def test_a_capped_search_counts_in_one_query_that_stops_at_the_cap(client, ledger, monkeypatch):
     search_fodder(130)
     monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 100)

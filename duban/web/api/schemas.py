@@ -102,9 +102,10 @@ class TaskItem(Schema):
 
 
 class TaskPage(Schema):
-    count: int = Field(..., description=f"符合条件的事项数;检索(q)时只数到 {SEARCH_COUNT_CAP} 与 offset+limit 中"
-                                        "较大者,多于此数时即为此数,并且 total_is_lower_bound 为 true")
-    total_is_lower_bound: bool = Field(False, description="为 true 时符合条件的事项多于 count 项(检索只数到上限),"
+    count: int = Field(..., description=f"符合条件的事项数;检索(q)或只含一个单位的事项(unit 筛选、单位填报员)时"
+                                        f"只数到 {SEARCH_COUNT_CAP} 与 offset+limit 中较大者,多于此数时即为此数,"
+                                        "并且 total_is_lower_bound 为 true")
+    total_is_lower_bound: bool = Field(False, description="为 true 时符合条件的事项多于 count 项(只数到上限),"
                                                          "可继续按 offset 翻页,直到返回的条目少于 limit")
     items: list[TaskItem]
 

@@ -65,8 +65,8 @@ def list_tasks(request,
     everything = access.scope_of(user) != access.UNIT and not (plan or status or unit or domain or search_terms(q))
     count = (Q.tallied_total(year) if everything else None)  # the maintained count of the same tasks
     more = False
-    cap = Q.count_cap(q)
-    if count is None and cap is not None:  # a search: counted up to the cap, or to this page's end
+    cap = Q.count_cap(q, one_unit=bool(unit) or access.scope_of(user) == access.UNIT)
+    if count is None and cap is not None:  # a search or one unit's: counted up to the cap, or to this page's end
         count, more = Q.capped_count(tasks, max(cap, offset + limit))
     count = tasks.count() if count is None else count
     page = list(tasks.select_related("plan", "section")
