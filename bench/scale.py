@@ -13,7 +13,7 @@ warm-up requests and N sequential ones over one keep-alive connection:
 
     /tasks/  /tasks/?q=口袋公园  /public/  /public/?q=口袋公园  /api/tasks?limit=50  /api/tasks?q=口袋公园
     a reporter's workspace and task list (its unit holds the most tasks), the review queue (/unit/reviews/),
-    a task page (/tasks/<pk>/)
+    the office's calendar of this month (/calendar/), a task page (/tasks/<pk>/)
 
 then the dashboard cold (in the child, Django's test client, its cache cleared before each request:
 what the first view after a status change costs), and /tasks/ requests/s with `--clients` clients.
@@ -59,7 +59,7 @@ GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0
 RESULT = "SCALE-RESULT "
 PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/public/?q=口袋公园", "/api/tasks?limit=50",
-         "/api/tasks?q=口袋公园", "/unit/ (reporter)", "/tasks/ (reporter)", "/unit/reviews/", "/dashboard/ (cold)", "/tasks/<pk>/")
+         "/api/tasks?q=口袋公园", "/unit/ (reporter)", "/tasks/ (reporter)", "/unit/reviews/", "/calendar/", "/dashboard/ (cold)", "/tasks/<pk>/")
 
 
 def main() -> None:
@@ -189,6 +189,7 @@ def child(a) -> None:
         ("/unit/ (reporter)", lambda: "/unit/", "reporter"),
         ("/tasks/ (reporter)", lambda: "/tasks/", "reporter"),
         ("/unit/reviews/", lambda: "/unit/reviews/", "session"),
+        ("/calendar/", lambda: "/calendar/", "session"),  # this month, the whole office's
         ("/tasks/<pk>/", lambda: f"/tasks/{rng.choice(task_ids)}/", "session"),
     ]
     out: dict = {"pages": {}}

@@ -9,7 +9,7 @@ from duban.ledger.importer import import_file
 from duban.ledger.models import Milestone, Task
 from duban.ledger.units import get_unit
 from duban.supervision.services import acknowledge_case, assign_case, open_case, start_case, submit_feedback
-from duban.supervision.services.month import add_months, month_calendar, parse_month
+from duban.supervision.services.month import add_months, milestones_due, month_calendar, parse_month
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,23 @@ def test_weeks_start_on_monday_and_only_the_months_days_carry_events(plan2023):
     assert (cal.previous, cal.next) == (date(2023, 5, 1), date(2023, 7, 1))
     july = month_calendar(date(2023, 7, 1), TODAY).weeks()
     assert [d.is_today for w in july for d in w].count(True) == 1
+
+
+def test_a_busy_day_lists_its_first_steps_and_counts_the_rest(plan2023):
+    """A province's December holds a hundred thousand 12月底前 steps: a day lists `per_day` of them, in
+    the order of the steps' index (task, then its order), and counts the others; its own list has all."""
+    due = list(Milestone.objects.filter(task__plan__year=2023, due=date(2023, 6, 30)).order_by("task_id", "order"))
+    cal = month_calendar(JUNE, TODAY, per_day=4)
+    listed = [e for e in cal.events if e.kind == "milestone"]
+    assert [e.task_id for e in listed] == [m.task_id for m in due[:4]]
+    assert cal.counts()["milestone"] == len(due) and cal.more_on(date(2023, 6, 30)) == len(due) - 4
+    day = next(d for w in cal.weeks() for d in w if d.day == date(2023, 6, 30))
+    assert day.more == len(due) - 4 and day.total == len(due)
+    assert list(milestones_due(date(2023, 6, 30))) == due
+    edu = get_unit("市教育局")
+    mine = [m for m in due if m.task.responsibilities.filter(unit=edu).exists()]
+    assert list(milestones_due(date(2023, 6, 30), edu)) == mine
+    assert month_calendar(JUNE, TODAY, edu, per_day=1).counts()["milestone"] == len(mine)
 
 
 def test_months_parse_and_add():

@@ -68,3 +68,27 @@ def test_reporter_sees_its_own_unit_whatever_it_asks(client, plan2023):
     assert Task.objects.get(plan__year=2023, number="1").pk not in task_links(page)  # 市人力资源社会保障局's
     assert Task.objects.get(plan__year=2023, number="3").pk in task_links(page)
     assert 'name="unit"' not in page and "订阅市教育局日历" in page
+
+
+def test_a_busy_day_links_to_its_own_page_which_lists_every_step_a_page_at_a_time(client, plan2023, monkeypatch):
+    from duban.supervision.services import month as service
+    from duban.web.supervision import month as view
+
+    signed_in(client, "office")
+    june30 = list(Task.objects.filter(plan__year=2023, milestones__due="2023-06-30").order_by("pk")
+                  .values_list("pk", flat=True))
+    monkeypatch.setattr(service, "DAY_SHOWN", 5)
+    monkeypatch.setattr(view, "DAY_PAGE", 7)
+    page = html(client.get("/calendar/?month=2023-06"))
+    assert len(task_links(page)) == 5 and f"另有 {len(june30) - 5} 个时间节点,查看当天全部" in page
+    assert 'href="?day=2023-06-30"' in page and f'id="count-milestone">{len(june30)}<' in page
+    seen: list[int] = []
+    for n in range(1, -(-len(june30) // 7) + 1):
+        day = html(client.get(f"/calendar/?day=2023-06-30&page={n}"))
+        assert f'id="day-count">{len(june30)}<' in day
+        seen += [int(pk) for pk in re.findall(r'href="/tasks/(\d+)/"', day)]
+    assert seen == june30
+    edu = Unit.objects.get(name="市教育局")
+    own = html(client.get(f"/calendar/?day=2023-06-30&unit={edu.pk}"))
+    assert task_links(own) == set(Task.objects.filter(pk__in=june30, responsibilities__unit=edu).values_list("pk", flat=True))
+    assert "6月进展情况报送截止" in html(client.get("/calendar/?day=2023-06-25"))

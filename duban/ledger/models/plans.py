@@ -232,8 +232,8 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "时间节点"
         ordering = ["task", "order"]
-        indexes = [  # a unit's workspace: its next undone steps, read in this order and stopped at the first few
-            models.Index(fields=["due", "task", "order"], name="milestone_undone_due", condition=Q(done_on__isnull=True)),
+        indexes = [  # the steps of a day in the calendar's order: a unit's next steps, a day's first few
+            models.Index(fields=["due", "task", "order"], name="milestone_due_order"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,10 @@
 
 The same dates as the unit's ICS feed (`duban.supervision.services.calendar`), for a month of the office.
 The month and today are parameters: nothing here reads the clock.
+
+A province's December may hold a hundred thousand 12月底前 steps: each day lists at most `per_day` of
+them (in the order of the steps' index: due, task, order, so the first few are read, not all sorted)
+and counts the rest; `milestones_due(day, unit)` gives a whole day's, for its own page.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from duban.assess_format import milestone_label
 from duban.ledger.models import Milestone, Responsibility, Task, Unit
@@ -26,6 +30,7 @@ from duban.supervision.models import Case
 from duban.supervision.rules import POLICY, SupervisionPolicy
 
 KINDS = {"milestone": "时间节点", "report": "进展报送", "case": "督办反馈"}
+DAY_SHOWN = 30  # milestones listed a day; the day's own page lists them all, a page at a time
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 
@@ -52,6 +57,11 @@ class Day:
     in_month: bool
     is_today: bool
     events: tuple[MonthEvent, ...] = ()
+    more: int = 0  # the day's milestones not listed in `events` (counted)
+
+    @property
+    def total(self) -> int:
+        return len(self.events) + self.more
 
 
 @dataclass
@@ -60,6 +70,7 @@ class MonthCalendar:
     today: date
     unit: Unit | None
     events: list[MonthEvent] = field(default_factory=list)
+    milestones_on: dict[date, int] = field(default_factory=dict)  # every milestone due each day, counted
 
     @property
     def previous(self) -> date:
@@ -73,15 +84,24 @@ class MonthCalendar:
         out = dict.fromkeys(KINDS, 0)
         for e in self.events:
             out[e.kind] += 1
+        out["milestone"] = max(out["milestone"], sum(self.milestones_on.values()))
         return out
+
+    def more_on(self, day: date) -> int:
+        listed = sum(1 for e in self.events if e.day == day and e.kind == "milestone")
+        return max(0, self.milestones_on.get(day, 0) - listed)
 
     def weeks(self) -> list[list[Day]]:
         """Monday-first weeks covering the month; days of the neighbouring months carry no events."""
         by_day: dict[date, list[MonthEvent]] = defaultdict(list)
         for e in self.events:
             by_day[e.day].append(e)
-        return [[Day(d, d.month == self.month.month, d == self.today, tuple(by_day[d]) if d.month == self.month.month
-                     else ()) for d in week]
+        def day(d: date) -> Day:
+            if d.month != self.month.month:
+                return Day(d, False, d == self.today)
+            return Day(d, True, d == self.today, tuple(by_day[d]), self.more_on(d))
+
+        return [[day(d) for d in week]
                 for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(self.month.year, self.month.month)]
 
     def days_with_events(self) -> list[Day]:
@@ -104,20 +124,55 @@ def add_months(first: date, n: int) -> date:
 
 
 def month_calendar(month: date, today: date, unit: Unit | None = None,
-                   policy: SupervisionPolicy = POLICY) -> MonthCalendar:
+                   policy: SupervisionPolicy = POLICY, per_day: int | None = None) -> MonthCalendar:
+    per_day = DAY_SHOWN if per_day is None else per_day
     first = month.replace(day=1)
     last = first.replace(day=stdcal.monthrange(first.year, first.month)[1])
-    events = (milestone_events(first, last, today, unit) + report_events(first, unit, policy)
+    totals = milestone_totals(first, last, unit)
+    events = (milestone_events(first, last, today, unit, per_day, totals) + report_events(first, unit, policy)
               + case_events(first, last, today, unit))
     events.sort(key=lambda e: (e.day, list(KINDS).index(e.kind)))  # stable: each kind keeps its order
-    return MonthCalendar(first, today, unit, events)
+    return MonthCalendar(first, today, unit, events, totals)
 
 
-def milestone_events(first: date, last: date, today: date, unit: Unit | None) -> list[MonthEvent]:
-    rows = Milestone.objects.filter(due__gte=first, due__lte=last).select_related("task", "task__plan")
+def _milestones(unit: Unit | None) -> QuerySet:
+    """Every milestone, or those of the tasks the unit leads or helps on (a semi-join: no DISTINCT)."""
+    rows = Milestone.objects.all()
     if unit is not None:
-        rows = rows.filter(task_id__in=Responsibility.objects.filter(unit=unit).values("task_id"))
-    rows = list(rows.order_by("due", "task__sort_key", "order", "pk"))
+        rows = rows.filter(Exists(Responsibility.objects.filter(task=OuterRef("task_id"), unit=unit)))
+    return rows
+
+
+def _listed(rows: QuerySet) -> QuerySet:
+    # the order of the index on (due, task, order): a day's first few are read without sorting the day
+    return rows.select_related("task", "task__plan").order_by("due", "task_id", "order")
+
+
+def milestones_due(day: date, unit: Unit | None = None) -> QuerySet:
+    """A day's milestones (the unit's, when given), in the calendar's order."""
+    return _listed(_milestones(unit).filter(due=day))
+
+
+def milestone_totals(first: date, last: date, unit: Unit | None = None) -> dict[date, int]:
+    """How many milestones fall due on each day from `first` to `last` (one aggregate over the index)."""
+    return dict(_milestones(unit).filter(due__gte=first, due__lte=last).order_by()
+                .values("due").annotate(n=Count("pk")).values_list("due", "n"))
+
+
+def milestone_events(first: date, last: date, today: date, unit: Unit | None, per_day: int | None = None,
+                     totals: dict[date, int] | None = None) -> list[MonthEvent]:
+    """The month's milestones as events, at most `per_day` (DAY_SHOWN) a day."""
+    per_day = DAY_SHOWN if per_day is None else per_day
+    totals = milestone_totals(first, last, unit) if totals is None else totals
+    few = [d for d, n in totals.items() if n <= per_day]
+    rows = list(_listed(_milestones(unit).filter(due__in=few))) if few else []
+    for d in sorted(d for d, n in totals.items() if n > per_day):
+        rows += milestones_due(d, unit)[:per_day]
+    rows.sort(key=lambda m: (m.due, m.task_id, m.order))
+    return as_events(rows, today)
+
+
+def as_events(rows: list[Milestone], today: date) -> list[MonthEvent]:
     leads = _lead_names({m.task_id for m in rows})
     out = []
     for m in rows:
@@ -133,7 +188,7 @@ def milestone_events(first: date, last: date, today: date, unit: Unit | None) ->
 def report_events(first: date, unit: Unit | None, policy: SupervisionPolicy = POLICY) -> list[MonthEvent]:
     tasks = Task.objects.filter(plan__year=first.year)
     if unit is not None:
-        tasks = tasks.filter(pk__in=Responsibility.objects.filter(unit=unit).values("task_id"))
+        tasks = tasks.filter(Exists(Responsibility.objects.filter(task=OuterRef("pk"), unit=unit)))
     if not tasks.exists():
         return []
     who = unit.name if unit is not None else "各责任单位"

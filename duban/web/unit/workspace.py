@@ -91,7 +91,7 @@ def upcoming_steps(unit: Unit, year: int | None, today: date) -> list[Milestone]
     rows = _of_unit(Milestone.objects.filter(done_on__isnull=True, due__gte=today), unit)
     if year:
         rows = in_year(rows, year, "task__")
-    # In the order of the undone steps' index (milestone_undone_due): the first UPCOMING of the unit are
+    # In the order of the steps' index (milestone_due_order): the first UPCOMING of the unit are
     # found probing the unit's roles step by step, without sorting every step the unit has.
     out = list(rows.select_related("task__plan").order_by("due", "task_id", "order")[:UPCOMING])
     soon = today + timedelta(days=SOON_DAYS)
