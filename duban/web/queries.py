@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -237,6 +237,48 @@ def page_of(tasks: QuerySet, per_page: int, number, total: int | None = None, ca
         paginator.count = n + 1 if more else n
         paginator.more, paginator.at_least = more, n
     return paginator.get_page(number)
+
+
+def tallied_statuses(year: int | None) -> dict[str, int] | None:
+    """How many current tasks of a year (None: all) have each status (Counts.statuses' labels), from
+    the maintained counts (None: none kept)."""
+    key = tally_key(year)
+    if key is None:
+        return None
+    counts = Counts()
+    for status, n in TaskTally.objects.filter(scope=key, n__gt=0).values_list("status", "n"):
+        counts.add(status, "", n)
+    return counts.statuses
+
+
+def severity_page(tasks: QuerySet, statuses: dict[str, int], per_page: int, number) -> Page:
+    """Page `number` of `tasks` the worst status first, in list order within a status — what
+    `order_by(severity_order().desc(), *LIST_ORDER)` gives — read a status at a time along the
+    (status, sort key) index. `statuses`: how many of the same tasks have each status (the maintained
+    counts, Counts.statuses' labels), so no query sorts all the tasks by their severity."""
+    known = sorted(A.Status, key=lambda s: -s.severity)
+    values = [s.value for s in known]
+    buckets = [(tasks.filter(status=v), statuses.get(v, 0)) for v in values]
+    buckets.append((tasks.exclude(status__in=values), sum(n for k, n in statuses.items() if k not in values)))
+    paginator = CappedPaginator(tasks, per_page)
+    paginator.count = sum(n for _, n in buckets)
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    offset, need, rows = (number - 1) * per_page, per_page, []
+    for bucket, n in buckets:
+        if need <= 0:
+            break
+        if offset >= n:
+            offset -= n
+            continue
+        found = list(bucket.order_by(*LIST_ORDER)[offset:offset + need])
+        rows += found
+        need, offset = need - len(found), 0
+    return Page(rows, number, paginator)
 
 
 def lead_responsibilities_in(scope: Scope) -> QuerySet:

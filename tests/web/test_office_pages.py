@@ -204,7 +204,9 @@ def test_task_list_query_count_does_not_grow_with_the_page(client, ledger):
         client.get("/tasks/", {"year": 2024, "q": "消防站"})
     with CaptureQueriesContext(connection) as full:
         client.get("/tasks/", {"sort": "status"})
-    assert len(full) == len(small) <= 15, [q["sql"] for q in full.captured_queries]
+    # the worst-first list reads the statuses its page spans, one query each (at most one per status)
+    assert len(small) <= 15 and len(small) <= len(full) <= len(small) + len(A.Status), [
+        q["sql"] for q in full.captured_queries]
 
 
 def search_fodder(n: int) -> Plan:
@@ -370,3 +372,37 @@ def test_unit_ranking_scores_each_lead_unit(client, ledger):
     assert "市消防救援支队" in page and f'/tasks/{task_of(2024, "14").pk}/' in page
     assert A.Status.SERIOUSLY_BEHIND.value in page
 
+
+
+def severity_sorted(tasks) -> list[int]:
+    return list(tasks.order_by(queries.severity_order().desc(), "sort_key", "id").values_list("pk", flat=True))
+
+
+def test_a_severity_page_read_a_status_at_a_time_is_the_severity_sort(ledger):
+    """The worst-first lists read each status along its index, from the counts of each status: the
+    same rows, in the same order, page after page, as one sort of them all by severity."""
+    from django.db.models import Count
+
+    tasks = Task.objects.all()
+    counts = queries.Counts()
+    for status, n in tasks.order_by().values_list("status").annotate(n=Count("pk")):
+        counts.add(status, "", n)
+    assert len(counts.statuses) >= 3  # the assessed seeds: several statuses, the worst included
+    expected = severity_sorted(tasks)
+    for per_page in (3, 7, 50):
+        pages = -(-len(expected) // per_page)
+        got = [t.pk for n in range(1, pages + 1) for t in queries.severity_page(tasks, counts.statuses, per_page, n)]
+        assert got == expected, per_page
+    assert queries.severity_page(tasks, counts.statuses, 7, "x").number == 1
+    assert queries.severity_page(tasks, counts.statuses, 7, 10**6).number == -(-len(expected) // 7)
+
+
+def test_the_worst_first_lists_show_the_severity_order(client, ledger):
+    login(client, "office")
+    page = client.get("/tasks/", {"year": 2024, "sort": "status"}).content.decode()
+    assert [int(pk) for pk in TASK_LINK.findall(page)][:5] == severity_sorted(Task.objects.filter(plan__year=2024))[:5]
+    unit = Unit.objects.get(name="市住房城乡建设局")
+    led = Task.objects.filter(plan__year=2024, responsibilities__unit=unit, responsibilities__role="lead")
+    page = client.get(f"/units/{unit.pk}/", {"year": 2024}).content.decode()
+    shown = [int(pk) for pk in TASK_LINK.findall(page)]
+    assert [pk for pk in dict.fromkeys(shown) if pk in set(led.values_list("pk", flat=True))] == severity_sorted(led)

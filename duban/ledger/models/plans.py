@@ -147,6 +147,9 @@ class Task(models.Model):
                          condition=Q(retired_on__isnull=True)),
             models.Index(fields=["domain", "sort_key", "id"], name="task_domain_list_order",
                          condition=Q(retired_on__isnull=True)),
+            # of a status: the status filter, and the worst-first lists read a status at a time
+            models.Index(fields=["status", "sort_key", "id"], name="task_status_list_order",
+                         condition=Q(retired_on__isnull=True)),
         ]
 
     def __str__(self) -> str:

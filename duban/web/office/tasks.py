@@ -109,8 +109,12 @@ def task_list(request):
     tasks = Q.filter_tasks(visible_tasks(request.user, Task.objects.all()), f).select_related("plan")
     unfiltered = sees_everything(request.user) and not (f.q or f.statuses or f.color or f.domain) and (
         f.unit is None and f.section is None and f.plan is None)  # the whole ledger, or one year of it
-    page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"), Q.tallied_total(f.year) if unfiltered else None,
-                     cap=Q.count_cap(f.q, one_unit=f.unit is not None or not sees_everything(request.user)))
+    statuses = Q.tallied_statuses(f.year) if unfiltered and f.sort == "status" else None
+    if statuses is not None:  # the worst first over the whole ledger: a status at a time, no sort of it all
+        page = Q.severity_page(tasks, statuses, PAGE_SIZE, request.GET.get("page"))
+    else:
+        page = Q.page_of(tasks, PAGE_SIZE, request.GET.get("page"), Q.tallied_total(f.year) if unfiltered else None,
+                         cap=Q.count_cap(f.q, one_unit=f.unit is not None or not sees_everything(request.user)))
     leads = Q.lead_names(t.pk for t in page.object_list)
     rows = [{"task": t, "leads": leads.get(t.pk, []), "color": Q.color_of(t.status_color)} for t in page.object_list]
     return render(request, "web/office/task_list.html", {

@@ -35,14 +35,20 @@ def unit_detail(request, pk: int):
     fields = ("status", "status_color", "status_reason")
     if scope.historical:  # a unit's few hundred tasks at most: a subquery each is fine here
         led, fields = Q.with_history(led, scope.as_of), ("h_status", "h_color", "h_reason")
-    led = led.select_related("plan").order_by(Q.severity_order(fields[0]).desc(), "sort_key", "id")
-    page = Paginator(led, PAGE_SIZE).get_page(request.GET.get("page"))
+    led = led.select_related("plan")
+    if card is not None and not scope.historical:  # today's counts of the unit's leads: a status at a time
+        page = Q.severity_page(led, card["counts"].statuses, PAGE_SIZE, request.GET.get("page"))
+    else:
+        led = led.order_by(Q.severity_order(fields[0]).desc(), "sort_key", "id")
+        page = Paginator(led, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"task": t, "status": getattr(t, fields[0]), "color": Q.color_of(getattr(t, fields[1])),
              "reason": getattr(t, fields[2])} for t in page.object_list]
-    co_count = Q.tasks_in(scope).filter(Exists(
-        Responsibility.objects.filter(task_id=OuterRef("pk"), unit=unit, role=Responsibility.Role.CO))).count()
+    # counted as a search is (a province's unit may help on thousands)
+    co_count, co_more = Q.capped_count(Q.tasks_in(scope).filter(Exists(
+        Responsibility.objects.filter(task_id=OuterRef("pk"), unit=unit, role=Responsibility.Role.CO))),
+        Q.SEARCH_COUNT_CAP)
     return render(request, "web/office/unit_detail.html", {
         "unit": unit, "scope": scope, "card": card, "rank_of": len(ranking), "page": page, "rows": rows,
-        "co_count": co_count, **scope_choices(scope), "paging_query": query_without(request.GET, "page"),
+        "co_count": co_count, "co_more": co_more, **scope_choices(scope), "paging_query": query_without(request.GET, "page"),
         "aliases": list(unit.aliases.values_list("name", flat=True)),
     })
