@@ -143,6 +143,17 @@ def test_the_workspace_shows_the_units_latest_year_a_page_at_a_time(client, user
     assert "全部年度负责任务 2项以上" in page and report_links(page) == every[:2]
 
 
+def test_each_task_shows_its_three_latest_reports(client, users, task3):
+    from datetime import date
+
+    for month in range(3, 8):
+        ProgressReport.objects.create(task=task3, as_of=date(2023, month, 28), text=f"{month}月进展", state="approved")
+    page = text(login(client, users["edu"]).get("/unit/"))
+    row = page[page.index(f'href="/unit/tasks/{task3.pk}/report/"') - 3000:page.index(f'href="/unit/tasks/{task3.pk}/report/"')]
+    assert [d for d in ("2023-07-28", "2023-06-28", "2023-05-28", "2023-04-28", "2023-03-28") if d in row] == [
+        "2023-07-28", "2023-06-28", "2023-05-28"]
+
+
 def test_the_workspace_lists_the_steps_due_next_of_the_units_year_only(client, users, seeds):
     import_file(seed(seeds, "000"))
     import_file(seed(seeds, "002"))

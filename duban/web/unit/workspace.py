@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from duban.ledger.models import Milestone, Plan, ProgressReport, Responsibility, Task, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year
@@ -65,9 +66,8 @@ def workspace(unit: Unit, year: int | None, page_number, today: date) -> Workspa
         m.soon = m.due <= soon
         next_due.setdefault(m.task_id, m)
     recent: dict[int, list[ProgressReport]] = defaultdict(list)
-    for r in ProgressReport.objects.filter(task_id__in=ids).order_by("-as_of", "-created_at"):
-        if len(recent[r.task_id]) < RECENT_REPORTS:
-            recent[r.task_id].append(r)
+    for r in _recent_reports(ids):
+        recent[r.task_id].append(r)
     plans: list = []
     for t in shown:
         mine = t.responsibilities.all()[0]  # the prefetch holds this unit's one role (one_role_per_unit)
@@ -78,6 +78,15 @@ def workspace(unit: Unit, year: int | None, page_number, today: date) -> Workspa
         plans[-1][1].append(t)
     return Workspace(unit=unit, year=year, page=page, plans=plans, upcoming=upcoming_steps(unit, year, today),
                      returned=returned_reports(unit), pending=waiting_reports(unit).count())
+
+
+def _recent_reports(task_ids: list[int]) -> QuerySet:
+    """Each task's RECENT_REPORTS latest reports (a task reports monthly: not the year's dozen each)."""
+    latest_first = [F("as_of").desc(), F("created_at").desc(), F("pk").desc()]
+    return (ProgressReport.objects.filter(task_id__in=task_ids)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("task_id")], order_by=latest_first))
+            .filter(rank__lte=RECENT_REPORTS).only("id", "task_id", "as_of", "state", "created_at")
+            .order_by("task_id", *latest_first))
 
 
 def _of_unit(rows: QuerySet, unit: Unit) -> QuerySet:
