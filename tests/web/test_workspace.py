@@ -138,7 +138,7 @@ def test_the_workspace_shows_the_units_latest_year_a_page_at_a_time(client, user
     assert [pk for p in pages for pk in p] == every and all(len(p) <= 2 for p in pages)
     assert 'rel="next"' in text(reporter.get("/unit/?year=all&page=1"))
 
-    monkeypatch.setattr(W, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(W, "COUNT_CAP", 2)
     page = text(reporter.get("/unit/?year=all"))
     assert "全部年度负责任务 2项以上" in page and report_links(page) == every[:2]
 

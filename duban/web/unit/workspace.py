@@ -3,7 +3,7 @@ what is due next, its returned and waiting reports.
 
 A province's unit may hold thousands of tasks, so no query here reads all of them: the tasks are a
 semi-join (EXISTS) read along the list-order index and stopped at the page, the count stops at
-SEARCH_COUNT_CAP (as a search's does), the upcoming steps and the reports are those of the page's
+COUNT_CAP (then says 以上, as a search's count does), the upcoming steps and the reports are those of the page's
 tasks or of what waits (the review queue's index), never of the unit's whole share of the ledger.
 """
 from __future__ import annotations
@@ -17,10 +17,12 @@ from django.db.models.functions import RowNumber
 
 from duban.ledger.models import Milestone, Plan, ProgressReport, Responsibility, Task, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year
-from duban.ledger.search import SEARCH_COUNT_CAP
 from duban.web.queries import page_of  # the list pages' paging, counts capped as a search's
 
 PER_PAGE = 50
+# Four pages: the count reads the tasks until it has found this many of the unit's (a city's unit holds
+# far fewer in a year; a province's busiest, thousands: "200项以上" and paging on).
+COUNT_CAP = 200
 SOON_DAYS = 30
 RECENT_REPORTS = 3
 UPCOMING = 20
@@ -57,7 +59,7 @@ def workspace(unit: Unit, year: int | None, page_number, today: date) -> Workspa
     """The unit's workspace for `year`, page `page_number` (as Paginator.get_page reads it), as of `today`."""
     tasks = unit_tasks(unit, year).select_related("plan").prefetch_related(
         Prefetch("responsibilities", Responsibility.objects.filter(unit=unit)))
-    page = page_of(tasks, PER_PAGE, page_number, cap=SEARCH_COUNT_CAP)
+    page = page_of(tasks, PER_PAGE, page_number, cap=COUNT_CAP)
     shown = list(page.object_list)
     ids = [t.pk for t in shown]
     soon = today + timedelta(days=SOON_DAYS)
@@ -73,11 +75,20 @@ def workspace(unit: Unit, year: int | None, page_number, today: date) -> Workspa
         mine = t.responsibilities.all()[0]  # the prefetch holds this unit's one role (one_role_per_unit)
         t.my_role, t.is_lead = mine.get_role_display(), mine.role == Responsibility.Role.LEAD
         t.next_due, t.recent = next_due.get(t.pk), recent[t.pk]
+        # shortened here, not by a template filter fifty times a page
+        t.brief, t.brief_reason = shorten(t.content, 80), shorten(t.status_reason, 120)
+        if t.next_due is not None:
+            t.next_due.brief = shorten(t.next_due.text, 40)
         if not plans or plans[-1][0] != t.plan:
             plans.append((t.plan, []))
         plans[-1][1].append(t)
     return Workspace(unit=unit, year=year, page=page, plans=plans, upcoming=upcoming_steps(unit, year, today),
                      returned=returned_reports(unit), pending=waiting_reports(unit).count())
+
+
+def shorten(text: str, n: int) -> str:
+    """What Django's truncatechars gives (at most n characters, an ellipsis ending a cut text)."""
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _recent_reports(task_ids: list[int]) -> QuerySet:
