@@ -308,6 +308,7 @@ PAGES: dict[str, list[Probe]] = {
                            data=lambda d: {"active": "0"})],
 
     "public:index": [GET("O O O O O O")],
+    "public:plans": [GET("O O O O O O")],
     "public:task": [GET("O O O O O O", kwargs=task3)],
 
     "supervision:cases": [GET("L O O O O O")],

@@ -406,3 +406,13 @@ def test_the_worst_first_lists_show_the_severity_order(client, ledger):
     page = client.get(f"/units/{unit.pk}/", {"year": 2024}).content.decode()
     shown = [int(pk) for pk in TASK_LINK.findall(page)]
     assert [pk for pk in dict.fromkeys(shown) if pk in set(led.values_list("pk", flat=True))] == severity_sorted(led)
+
+
+def test_a_reporter_picks_among_its_units_plans_only(client, ledger):
+    extra = search_fodder(3)  # a plan none of 市教育局's tasks is in
+    mine = set(Plan.objects.filter(tasks__responsibilities__unit__name="市教育局").values_list("pk", flat=True))
+    option = re.compile(r'<option value="(\d+)"[^>]*>\d{4} · ')
+    login(client, "reporter", unit="市教育局")
+    assert set(map(int, option.findall(client.get("/tasks/").content.decode()))) == mine
+    login(client, "office")
+    assert extra.pk in set(map(int, option.findall(client.get("/tasks/", {"year": 2024}).content.decode())))

@@ -131,3 +131,28 @@ def test_the_portal_needs_no_login_and_hides_nothing_behind_it(client, ledger):
     assert client.get(f"/public/tasks/{fire_stations().pk}/").status_code == 200
     assert client.get("/public/tasks/999999/").status_code == 404
     assert client.get("/public/", {"year": "x", "page": "y", "status": "不存在"}).status_code == 200
+
+
+def test_a_province_of_plans_lists_the_first_and_pages_the_rest(client, ledger, monkeypatch):
+    """A province publishes a thousand plans a year: the front page lists the first PLANS_SHOWN (and the
+    one looked at), the plans' own page lists them all, a page at a time, each linked to the portal."""
+    from duban.web.public import views
+
+    for n in range(5):
+        Plan.objects.create(city=f"测试市{n}", year=2024, genre="other", title=f"测试市{n}2024年民生实事")
+    of_year = list(Plan.objects.filter(year=2024).order_by("genre", "title").values_list("pk", flat=True))
+    monkeypatch.setattr(views, "PLANS_SHOWN", 2)
+    monkeypatch.setattr(views, "PLANS_PAGE", 4)
+    plan_link = re.compile(r'href="(?:/public/)?\?year=2024&amp;plan=(\d+)"')
+    front = client.get("/public/", {"year": 2024}).content.decode()
+    assert [int(pk) for pk in plan_link.findall(front)] == of_year[:2]
+    assert f"查看2024年全部 {len(of_year)} 个计划" in front and 'href="/public/plans/?year=2024"' in front
+    last = of_year[-1]
+    looked_at = client.get("/public/", {"year": 2024, "plan": last}).content.decode()
+    assert [int(pk) for pk in plan_link.findall(looked_at)] == [*of_year[:2], last]
+    listed = []
+    for page in (1, 2):
+        html = client.get("/public/plans/", {"year": 2024, "page": page}).content.decode()
+        assert f"共 {len(of_year)} 个" in html
+        listed += [int(pk) for pk in re.findall(r'href="/public/\?year=2024&amp;plan=(\d+)"', html)]
+    assert listed == of_year

@@ -12,12 +12,15 @@ from duban.web import queries as Q
 from duban.web.office.access import office_page, today
 
 
-def plan_options(year: int | None, selected: int | None):
-    """The <option>s of a plan filter, built here: hundreds of plans render slowly in a template loop."""
+def plan_options(year: int | None, selected: int | None, only: list[int] | None = None):
+    """The <option>s of a plan filter, built here: hundreds of plans render slowly in a template loop.
+    `only`: these plans' (a reporter's own)."""
     genres = dict(Plan.Genre.choices)
     plans = Plan.objects.order_by("-year", "genre", "title").values_list("id", "year", "genre", "title")
     if year:
         plans = plans.filter(year=year)
+    if only is not None:
+        plans = plans.filter(pk__in=only)
     return mark_safe("".join(
         f'<option value="{pk}"{" selected" if pk == selected else ""}>{y} · '
         f'{escape(title or f"{y}年{genres.get(genre, genre)}")}</option>' for pk, y, genre, title in plans))

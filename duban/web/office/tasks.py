@@ -36,6 +36,7 @@ from duban.ledger.models import (
     Task,
     Unit,
 )
+from duban.ledger.models.plans import in_year
 from duban.ledger.task_table import task_rows, write_task_table
 from duban.people.models import Role
 from duban.people.roles import (
@@ -61,22 +62,40 @@ SORT_LABELS = (("plan", "按计划"), ("number", "按序号"), ("status", "按�
 # ------------------------------------------------------------------------------ the list
 
 
-def _domains(user) -> list[str]:
-    """The domains to filter by (a reporter's: those of its unit's tasks), cached until a plan changes."""
+def _cached_options(user, kind: str, compute):
+    """A filter's options, `compute()`d once until a task is added or a plan changes, per unit for a
+    reporter: a province's unit may hold thousands of tasks, so its own options are not read at every view."""
     changed = Plan.objects.aggregate(at=Max("updated_at"))["at"]
-    key = f"duban:domains:{Task.objects.aggregate(last=Max('id'))['last']}:{changed.timestamp() if changed else 0}"
+    key = f"duban:{kind}:{Task.objects.aggregate(last=Max('id'))['last']}:{changed.timestamp() if changed else 0}"
     if not sees_everything(user):
         unit = unit_of(user)
         key += f":unit{unit.pk if unit else '-'}"
     found = cache.get(key)
     if found is None:
-        if sees_everything(user):
-            found = Q.domain_names()
-        else:  # a province's unit may hold thousands of tasks: their distinct domains, read by the database
-            found = list(visible_tasks(user, Task.objects.exclude(domain="")).order_by("domain")
-                         .values_list("domain", flat=True).distinct())
+        found = compute()
         cache.set(key, found, Q.CACHE_TIMEOUT)
     return found
+
+
+def _domains(user) -> list[str]:
+    """The domains to filter by (a reporter's: those of its unit's tasks, read distinct by the database)."""
+    if sees_everything(user):
+        return _cached_options(user, "domains", Q.domain_names)
+    return _cached_options(user, "domains", lambda: list(
+        visible_tasks(user, Task.objects.exclude(domain="")).order_by("domain").values_list("domain", flat=True)
+        .distinct()))
+
+
+def _plan_options(user, year: int | None, selected: int | None):
+    """The plans to filter by: the year's (every year's without one); a reporter's, those its unit has
+    tasks in — not a province's thousand."""
+    if sees_everything(user):
+        return plan_options(year, selected)
+    tasks = visible_tasks(user, Task.objects.all())
+    tasks = in_year(tasks, year) if year else tasks
+    own = _cached_options(user, f"plans:{year or '-'}", lambda: list(
+        tasks.order_by("plan_id").values_list("plan_id", flat=True).distinct()))
+    return plan_options(year, selected, only=own)
 
 
 def _unit_options(selected: int | None):
@@ -92,7 +111,7 @@ def _status_choices() -> list[tuple[str, str]]:
 
 def _filter_options(user, f: Q.TaskFilters) -> dict:
     return {
-        "plan_options": plan_options(f.year, f.plan),
+        "plan_options": _plan_options(user, f.year, f.plan),
         "years": list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct()),
         "unit_options": _unit_options(f.unit) if sees_everything(user) else "",
         "domains": _domains(user),

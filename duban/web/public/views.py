@@ -2,6 +2,7 @@
 ONLY approved progress; never comments, instructions, review notes, findings, audit or evidence."""
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,18 +17,20 @@ from duban.supervision.services import original_dues, original_targets
 from duban.web import queries as Q
 
 PAGE_SIZE = 100
+PLANS_SHOWN = 30  # plans listed on the front page; a province's thousand are on their own page, paged
+PLANS_PAGE = 100
 TITLE = "走进市办实事、见证民生项目"
 QUALIFIER_WORDS = {">=": "以上", "<=": "以内", "~": "左右"}
 
 
-def plan_items(plans, year: int | None, plan, sizes: dict[int, int]) -> str:
+def plan_items(plans, year: int | None, plan, sizes: dict[int, int], base: str = "") -> str:
     """The year's plans — (id, title, genre) rows — as <li>s, built here: a province's thousand plans
     render slowly in a template loop, and as model instances cost a garbage collection every few
     views (the label is str(plan)'s, escaped)."""
     current = ' aria-current="true" class="current"'
     genres = dict(Plan.Genre.choices)
     return mark_safe("\n    ".join(
-        f'<li><a href="?year={year}&amp;plan={pk}"{current if plan is not None and plan.pk == pk else ""}>'
+        f'<li><a href="{base}?year={year}&amp;plan={pk}"{current if plan is not None and plan.pk == pk else ""}>'
         f'{escape(title or f"{year}年{genres.get(genre, genre)}")}</a> <span class="muted">{sizes.get(pk, 0)} 项</span></li>'
         for pk, title, genre in plans))
 
@@ -36,9 +39,14 @@ def index(request):
     years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
     year = Q.parse_int(request.GET.get("year"))
     year = year if year in years else (years[0] if years else None)
-    plans = list(Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre"))
+    of_year = Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre")
+    plans = list(of_year[:PLANS_SHOWN + 1])
+    plan_count = len(plans) if len(plans) <= PLANS_SHOWN else of_year.count()
+    plans = plans[:PLANS_SHOWN]
     plan_id = Q.parse_int(request.GET.get("plan"))
     plan = Plan.objects.filter(pk=plan_id, year=year).first() if plan_id is not None else None
+    if plan is not None and plan.pk not in {pk for pk, _, _ in plans}:  # the plan looked at stays in view
+        plans.append((plan.pk, plan.title, plan.genre))
     today = timezone.localdate()
     stamp = Q.history_stamp()
     counts, by_domain = Q.counts_by_domain(Q.Scope(plan, year, today, today), stamp)
@@ -63,10 +71,27 @@ def index(request):
     params.pop("page", None)
     return render(request, "web/public/index.html", {
         "title": TITLE, "years": years, "year": year, "plans": plans, "plan": plan, "counts": counts,
+        "plan_count": plan_count, "more_plans": plan_count > PLANS_SHOWN,
         "plan_items": plan_items(plans, year, plan, sizes),
         "rows": rows, "page": page, "domains": domains, "domain": domain, "status": status, "q": q,
         "statuses": [(s.code, s.value) for s in sorted(A.Status, key=lambda s: s.severity)],
         "paging_query": params.urlencode(),
+    })
+
+
+def plans(request):
+    """Every plan of a year, PLANS_PAGE a page: the front page lists the first PLANS_SHOWN."""
+    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+    year = Q.parse_int(request.GET.get("year"))
+    year = year if year in years else (years[0] if years else None)
+    of_year = Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre")
+    page = Paginator(of_year, PLANS_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), Q.history_stamp(), lambda: Q.plan_sizes(year))
+    return render(request, "web/public/plans.html", {
+        "title": TITLE, "years": years, "year": year, "page": page,
+        "plan_items": plan_items(list(page.object_list), year, None, sizes, base="/public/"),
+        "paging_query": f"year={year}" if year else "",
     })
 
 
