@@ -161,7 +161,7 @@ def phone(browser, live_server):
 def test_every_page_of_every_role_fits_a_phone(browser, live_server, seeds, screenshots):
     d = make_ledger(seeds)
     task3, case, clue = d["task3"], d["case"], d["clue"]
-    common = ["/", "/calendar/?month=2023-06", "/notifications/", "/cases/", "/problems/", "/changes/", "/public/",
+    common = ["/", "/calendar/?month=2023-06", "/calendar/?day=2023-06-30", "/notifications/", "/cases/", "/problems/", "/changes/", "/public/",
               f"/tasks/{task3.pk}/", f"/cases/{case.number}/", "/no-such-page/"]
     starts = {
         "office": ["/dashboard/", "/tasks/", "/units/", "/imports/", "/users/", "/users/new/", "/instructions/",
@@ -171,7 +171,7 @@ def test_every_page_of_every_role_fits_a_phone(browser, live_server, seeds, scre
         "reviewer": ["/dashboard/", "/tasks/", "/unit/reviews/", *common],
         "reporter": ["/unit/", f"/unit/tasks/{task3.pk}/report/", "/unit/template/", "/tasks/", "/problems/new/",
                      "/changes/new/", *common],
-        "public": ["/public/", f"/public/tasks/{task3.pk}/", "/bulletins/public/", "/public/clues/",
+        "public": ["/public/", "/public/plans/", f"/public/tasks/{task3.pk}/", "/bulletins/public/", "/public/clues/",
                    f"/public/clues/new/?task={task3.pk}", f"/public/clues/{clue.code}/", "/login/", "/no-such-page/"],
     }
     failures, visited = [], {}
