@@ -104,6 +104,17 @@ def parse_int(text: str | None) -> int | None:
     return int(text) if text.isdigit() and len(text) < 10 else None
 
 
+def plan_years() -> list[int]:
+    """The plan years, latest first (a year filter's choices)."""
+    return list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def units_with_tasks() -> QuerySet:
+    """The units holding a task, by name (a unit filter's choices): one index probe a unit, not a
+    scan of every role made distinct."""
+    return Unit.objects.filter(Exists(Responsibility.objects.filter(unit=OuterRef("pk")))).order_by("name")
+
+
 def latest_year() -> int | None:
     return Plan.objects.aggregate(y=Max("year"))["y"]
 

@@ -129,7 +129,7 @@ def month_calendar(month: date, today: date, unit: Unit | None = None,
     first = month.replace(day=1)
     last = first.replace(day=stdcal.monthrange(first.year, first.month)[1])
     totals = milestone_totals(first, last, unit)
-    events = (milestone_events(first, last, today, unit, per_day, totals) + report_events(first, unit, policy)
+    events = (milestone_events(today, unit, per_day, totals) + report_events(first, unit, policy)
               + case_events(first, last, today, unit))
     events.sort(key=lambda e: (e.day, list(KINDS).index(e.kind)))  # stable: each kind keeps its order
     return MonthCalendar(first, today, unit, events, totals)
@@ -159,11 +159,8 @@ def milestone_totals(first: date, last: date, unit: Unit | None = None) -> dict[
                 .values("due").annotate(n=Count("*")).values_list("due", "n"))  # count(*): index-only
 
 
-def milestone_events(first: date, last: date, today: date, unit: Unit | None, per_day: int | None = None,
-                     totals: dict[date, int] | None = None) -> list[MonthEvent]:
-    """The month's milestones as events, at most `per_day` (DAY_SHOWN) a day."""
-    per_day = DAY_SHOWN if per_day is None else per_day
-    totals = milestone_totals(first, last, unit) if totals is None else totals
+def milestone_events(today: date, unit: Unit | None, per_day: int, totals: dict[date, int]) -> list[MonthEvent]:
+    """The milestones counted in `totals` (day → how many, milestone_totals) as events, at most `per_day` a day."""
     few = [d for d, n in totals.items() if n <= per_day]
     rows = list(_listed(_milestones(unit).filter(due__in=few))) if few else []
     for d in sorted(d for d, n in totals.items() if n > per_day):

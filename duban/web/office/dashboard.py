@@ -26,10 +26,6 @@ def plan_options(year: int | None, selected: int | None, only: list[int] | None 
         f'{escape(title or f"{y}年{genres.get(genre, genre)}")}</option>' for pk, y, genre, title in plans))
 
 
-def year_choices() -> list[int]:
-    return list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
-
-
 def scope_query(scope: Q.Scope) -> str:
     """The task list's query for the scope's plan or year."""
     if scope.plan is not None:
@@ -39,7 +35,7 @@ def scope_query(scope: Q.Scope) -> str:
 
 def scope_choices(scope: Q.Scope) -> dict:
     """What the scope filter form and the links to the task list need."""
-    return {"plan_options": plan_options(scope.year, scope.plan.pk if scope.plan else None), "years": year_choices(),
+    return {"plan_options": plan_options(scope.year, scope.plan.pk if scope.plan else None), "years": Q.plan_years(),
             "scope_query": scope_query(scope)}
 
 

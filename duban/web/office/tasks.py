@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Max, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,7 +99,7 @@ def _plan_options(user, year: int | None, selected: int | None):
 
 
 def _unit_options(selected: int | None):
-    units = Unit.objects.filter(Exists(Responsibility.objects.filter(unit=OuterRef("pk")))).order_by("name")
+    units = Q.units_with_tasks()
     return format_html_join("", '<option value="{}"{}>{}</option>',
                             ((u.pk, " selected" if u.pk == selected else "", u.name) for u in units.only("id", "name")))
 
@@ -112,7 +112,7 @@ def _status_choices() -> list[tuple[str, str]]:
 def _filter_options(user, f: Q.TaskFilters) -> dict:
     return {
         "plan_options": _plan_options(user, f.year, f.plan),
-        "years": list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct()),
+        "years": Q.plan_years(),
         "unit_options": _unit_options(f.unit) if sees_everything(user) else "",
         "domains": _domains(user),
         "sections": Section.objects.filter(plan_id=f.plan).order_by("order") if f.plan else [],

@@ -35,11 +35,25 @@ def plan_items(plans, year: int | None, plan, sizes: dict[int, int], base: str =
         for pk, title, genre in plans))
 
 
-def index(request):
-    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+def _years(request) -> tuple[list[int], int | None]:
+    """The plan years, and the one asked for (the latest when none is, or one with no plan)."""
+    years = Q.plan_years()
     year = Q.parse_int(request.GET.get("year"))
-    year = year if year in years else (years[0] if years else None)
-    of_year = Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre")
+    return years, year if year in years else (years[0] if years else None)
+
+
+def _plans_of(year: int | None):
+    """A year's plans as (id, title, genre) rows, in the portal's order."""
+    return Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre")
+
+
+def _plan_sizes(year: int | None, today, stamp: str) -> dict[int, int]:
+    return Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: Q.plan_sizes(year))
+
+
+def index(request):
+    years, year = _years(request)
+    of_year = _plans_of(year)
     plans = list(of_year[:PLANS_SHOWN + 1])
     plan_count = len(plans) if len(plans) <= PLANS_SHOWN else of_year.count()
     plans = plans[:PLANS_SHOWN]
@@ -50,7 +64,7 @@ def index(request):
     today = timezone.localdate()
     stamp = Q.history_stamp()
     counts, by_domain = Q.counts_by_domain(Q.Scope(plan, year, today, today), stamp)
-    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), stamp, lambda: Q.plan_sizes(year))
+    sizes = _plan_sizes(year, today, stamp)
     scope = in_year(Task.objects.all(), year) if year else Task.objects.none()
     if plan is not None:
         scope = scope.filter(plan=plan)
@@ -81,13 +95,9 @@ def index(request):
 
 def plans(request):
     """Every plan of a year, PLANS_PAGE a page: the front page lists the first PLANS_SHOWN."""
-    years = list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
-    year = Q.parse_int(request.GET.get("year"))
-    year = year if year in years else (years[0] if years else None)
-    of_year = Plan.objects.filter(year=year).order_by("genre", "title").values_list("id", "title", "genre")
-    page = Paginator(of_year, PLANS_PAGE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    sizes = Q.cached("plan_sizes", Q.Scope(None, year, today, today), Q.history_stamp(), lambda: Q.plan_sizes(year))
+    years, year = _years(request)
+    page = Paginator(_plans_of(year), PLANS_PAGE).get_page(request.GET.get("page"))
+    sizes = _plan_sizes(year, timezone.localdate(), Q.history_stamp())
     return render(request, "web/public/plans.html", {
         "title": TITLE, "years": years, "year": year, "page": page,
         "plan_items": plan_items(list(page.object_list), year, None, sizes, base="/public/"),

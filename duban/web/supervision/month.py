@@ -7,10 +7,9 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
-from duban.ledger.models import Responsibility, Unit
+from duban.ledger.models import Unit
 from duban.people.models import Role
 from duban.people.roles import Forbidden, role_of, sees_everything, unit_of
 from duban.supervision.services.month import (
@@ -40,8 +39,7 @@ def month_view(request):
     else:
         raise Forbidden("日历仅供督查室、领导和责任单位查看")
     day = today()
-    units = (Unit.objects.filter(Exists(Responsibility.objects.filter(unit=OuterRef("pk")))).order_by("name")
-             .only("id", "name") if sees_everything(request.user) else [])
+    units = Q.units_with_tasks().only("id", "name") if sees_everything(request.user) else []
     unit_query = f"&unit={unit.pk}" if unit and units else ""  # the month links keep the office's filter
     one_day = Q.parse_date(request.GET.get("day"))
     if one_day is not None:

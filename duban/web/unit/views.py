@@ -44,7 +44,7 @@ from duban.people.roles import (
     unit_of,
 )
 from duban.web.office.access import query_without
-from duban.web.queries import parse_int
+from duban.web.queries import parse_int, plan_years, units_with_tasks
 from duban.web.unit import workspace as W
 from duban.web.unit.forms import ProgressForm, target_text
 
@@ -68,7 +68,7 @@ def _workspace_unit(request) -> Unit | None:
 def workspace(request):
     unit = _workspace_unit(request)
     if unit is None:
-        return render(request, "web/unit/pick_unit.html", {"units": W.units_with_tasks()})
+        return render(request, "web/unit/pick_unit.html", {"units": units_with_tasks()})
     today = timezone.localdate()
     year_text = request.GET.get("year", "").strip()
     year = None if year_text == "all" else (parse_int(year_text) or W.latest_year_of(unit))
@@ -80,13 +80,12 @@ def workspace(request):
             t.may_report = may_report
     for r in ws.returned:
         r.may_revise = may_revise(request.user, r)
-    office = sees_everything(request.user)
     return render(request, "web/unit/workspace.html", {
-        "unit": unit, "ws": ws, "page": ws.page, "plans": ws.plans, "today": today, "soon_days": W.SOON_DAYS,
+        "unit": unit, "page": ws.page, "plans": ws.plans, "today": today, "soon_days": W.SOON_DAYS,
         "upcoming": ws.upcoming, "returned": ws.returned, "pending": ws.pending,
-        "year": year, "years": W.years_offered(),
+        "year": year, "years": plan_years(),
         "paging_query": query_without(request.GET, "page"),
-        "units": W.units_with_tasks() if office else None})
+        "units": units_with_tasks() if sees_everything(request.user) else None})
 
 
 def _back_to_workspace(request, task: Task):

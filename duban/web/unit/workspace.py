@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from duban.ledger.models import Milestone, Plan, ProgressReport, Responsibility, Task, Unit
+from duban.ledger.models import Milestone, ProgressReport, Responsibility, Task, Unit
 from duban.ledger.models.plans import LIST_ORDER, in_year
 from duban.web.queries import page_of  # the list pages' paging, counts capped as a search's
 
@@ -38,10 +38,6 @@ def unit_tasks(unit: Unit, year: int | None) -> QuerySet:
 def latest_year_of(unit: Unit) -> int | None:
     """The latest plan year the unit has a task in: its first task in list order (latest year first)."""
     return unit_tasks(unit, None).values_list("plan__year", flat=True).first()
-
-
-def years_offered() -> list[int]:
-    return list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 @dataclass
@@ -127,8 +123,3 @@ def returned_reports(unit: Unit) -> list[ProgressReport]:
 
 def waiting_reports(unit: Unit) -> QuerySet:
     return _of_unit(ProgressReport.objects.filter(state=State.SUBMITTED), unit)
-
-
-def units_with_tasks() -> QuerySet:
-    """The units holding a task (the office's picker): one index probe a unit, not a scan of the roles."""
-    return Unit.objects.filter(Exists(Responsibility.objects.filter(unit=OuterRef("pk")))).order_by("name")
