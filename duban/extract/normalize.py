@@ -19,9 +19,9 @@ _PUNCT = str.maketrans({
     "‘": "‘", "’": "’", "＂": "\"", "〜": "~", "～": "~", "﹪": "%",
 })
 # Full-width digits and Latin letters → ASCII.
-_PUNCT.update({0xFF10 + i: ord("0") + i for i in range(10)})
-_PUNCT.update({0xFF21 + i: ord("A") + i for i in range(26)})
-_PUNCT.update({0xFF41 + i: ord("a") + i for i in range(26)})
+_PUNCT.update({0xFF10 + i: chr(ord("0") + i) for i in range(10)})
+_PUNCT.update({0xFF21 + i: chr(ord("A") + i) for i in range(26)})
+_PUNCT.update({0xFF41 + i: chr(ord("a") + i) for i in range(26)})
 
 # A pinyin syllable in brackets after a character: 辦實(shí)事. The tone marks make it certain;
 # unmarked syllables count only when the document is full of marked ones.

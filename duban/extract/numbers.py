@@ -55,7 +55,7 @@ class Quantity:
     percent: float | None = None
 
     def as_json(self, *, with_percent: bool = False) -> dict:
-        out = {"metric": self.metric, "value": plain_number(self.value), "unit": self.unit,
+        out: dict = {"metric": self.metric, "value": plain_number(self.value), "unit": self.unit,
                "qualifier": self.qualifier}
         if with_percent:
             out["percent"] = None if self.percent is None else plain_number(self.percent)
@@ -120,7 +120,7 @@ def _plan_share_re():
         rf"(?P<pcts>{pct}(?:(?:、|和|及|与|,){pct})*)")
 
 
-_PLAN_SHARE = None
+_PLAN_SHARE: re.Pattern[str] | None = None
 
 
 def plan_share_clauses(text: str) -> list[tuple[int, int, list[float], bool, str, str]]:

@@ -23,7 +23,7 @@ def prepare(doc: Document) -> Document:
     """Normalise every text once: script, punctuation, ruby (spaces stay open for the shapes)."""
     ruby = has_ruby("\n".join(_texts(doc)))
     clean = iter(normalize_all(list(_texts(doc, bold=True)), ruby=ruby))
-    blocks = []
+    blocks: list[Line | Table] = []
     for b in doc.blocks:
         if isinstance(b, Line):
             blocks.append(Line(next(clean), b.where))
@@ -102,7 +102,7 @@ def extract_document(doc: Document, *, year: int | None = None) -> Plan:
 
 def _preamble(doc: Document, task_table, style) -> list[str]:
     """The lines before the first task: where the title, year and reporting period are printed."""
-    out = []
+    out: list[str] = []
     for b in doc.blocks:
         if task_table is not None and task_table.table.rows[0] in getattr(b, "rows", ()):
             break

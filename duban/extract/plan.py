@@ -48,7 +48,7 @@ class Progress:
     note: str | None = None       # its 说明 / 备注 column
 
     def as_json(self) -> dict:
-        out = {"as_of": self.as_of.isoformat() if self.as_of else None, "text": self.text,
+        out: dict = {"as_of": self.as_of.isoformat() if self.as_of else None, "text": self.text,
                "values": [q.as_json(with_percent=True) for q in self.values]}
         if self.on_track is not None:
             out["on_track"] = self.on_track

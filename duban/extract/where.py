@@ -18,5 +18,5 @@ _WHERE = [
 def where_zh(where: str | None) -> str:
     for pattern, words in _WHERE:
         if pattern.match(where or ""):
-            return pattern.sub(words, where)
+            return pattern.sub(words, where or "")
     return where or ""

@@ -33,9 +33,9 @@ def decode(data: bytes, source: str) -> str:
             return _checked(text, source)
     sample = data[:_SAMPLE]
     if b"\x00" in sample:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return _checked(text, source)
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return _checked(utf16, source)
         if sample.count(0) > max(2, len(sample) // 1000):
             raise UnreadableDocument(source, "不是文本文件(内容是二进制数据)", code="wrong_type")
         data = data.replace(b"\x00", b"")  # a stray NUL or two in a text file
@@ -46,10 +46,10 @@ def decode(data: bytes, source: str) -> str:
         return _checked(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
-    text = _chinese_legacy(data)
-    if text is None:
+    legacy = _chinese_legacy(data)
+    if legacy is None:
         raise UnreadableDocument(source, "无法识别文本编码", code="encoding")
-    return _checked(text, source)
+    return _checked(legacy, source)
 
 
 # Characters plan text is made of; only the others need a closer look.

@@ -9,6 +9,7 @@ a second pass over the columns (a sub-row: 开工建设老年大学。 / 12月�
 """
 from __future__ import annotations
 
+import math
 import re
 
 from duban.extract.normalize import close_spaces
@@ -90,8 +91,8 @@ def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     scores = [[fit(p, k) for k in kinds] for p in paragraphs]
     if n * m * m > MAX_STEPS:  # a mangled row: each paragraph to the best column from the last one on
         j = 0
-        for p, row in zip(paragraphs, scores):
-            j = max(range(j, m), key=lambda k: row[k])
+        for p, fits in zip(paragraphs, scores):
+            j = max(range(j, m), key=lambda k: fits[k])
             out[j].append(p)
         return out
 
@@ -104,12 +105,12 @@ def align(paragraphs: list[str], kinds: list[str]) -> list[list[str]]:
     for i in range(n - 1, -1, -1):
         row, below = best[i], best[i + 1]
         for j in range(-1, m):
-            top, choice = None, -1
+            top, choice = -math.inf, -1
             for k in range(max(j, 0), m):
                 skipped = k - j - 1 if j >= 0 else k
                 gain = scores[i][k] + _SKIP * max(skipped, 0) - (0.6 if k == j else 0.0)
                 total = gain + below[k + 1][0]
-                if top is None or total > top:  # the first of equal scores, as max() took it
+                if total > top:  # the first of equal scores, as max() took it
                     top, choice = total, k
             if j >= 0:
                 for k in range(j + 1):  # a sub-row: start over at an earlier column

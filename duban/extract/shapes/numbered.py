@@ -174,7 +174,7 @@ def drafts(lines: list[Line], style: str, findings: list[Finding] | None = None)
             continue
         m = pattern.match(text)
         number = task_number(m.group(1)) if m else None
-        if number is not None and _continues(int(number), expected, section_changed, current):
+        if m is not None and number is not None and _continues(int(number), expected, section_changed, current):
             if expected is not None and int(number) != expected and not (number == "1" and section_changed):
                 findings.append(Finding("numbering", f"编号不连续:应为第{expected}项,文档印的是第{number}项",
                                         number, line.where))
@@ -281,9 +281,10 @@ def _settle(draft: TaskDraft, parts: list[_Part], convention: _Convention) -> No
         found = _roles(labelled.group(1), convention) if labelled else None
     if found is None:  # …以上。牵头单位:市发改委;责任单位:各区县政府。 — the fields after the text
         inline = _INLINE_ROLES.search(content_text) if ":" in content_text else None
-        found = _roles(content_text[inline.start():], convention) if inline else None
-        span = (inline.start(), len(content_text)) if found is not None else None
-    if found is not None:
+        if inline is not None:
+            found = _roles(content_text[inline.start():], convention)
+            span = (inline.start(), len(content_text))
+    if found is not None and span is not None:
         units.add(found.leads, found.co)
         content_text = content_text[:span[0]] + content_text[span[1]:]
     has_progress = any(p.kind == "progress" for p in parts)

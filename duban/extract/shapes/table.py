@@ -90,8 +90,9 @@ def _two_row_header(tt: TaskTable) -> TaskTable:
     if tt.header_row + 1 >= len(tt.table.rows):
         return tt
     below = tt.table.rows[tt.header_row + 1].texts
-    named = [(i, classify_header(t)) for i, t in enumerate(below) if t.strip()]
-    if not named or any(col is None for _, col in named) or any(col.kind == "number" for _, col in named):
+    classified = [(i, classify_header(t)) for i, t in enumerate(below) if t.strip()]
+    named = [(i, col) for i, col in classified if col is not None]
+    if not named or len(named) < len(classified) or any(col.kind == "number" for _, col in named):
         return tt
     cols = list(tt.columns)
     for i, col in named:
@@ -106,8 +107,9 @@ def _two_row_header(tt: TaskTable) -> TaskTable:
 
 
 def _settled(tt: TaskTable) -> TaskTable:
-    if tt.first("content") is None and tt.first("title") is not None:
-        tt.first("title").kind = "content"  # a name column alone is the task column (实事项目名称)
+    title = tt.first("title")
+    if tt.first("content") is None and title is not None:
+        title.kind = "content"  # a name column alone is the task column (实事项目名称)
     return tt
 
 
