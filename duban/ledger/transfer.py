@@ -52,7 +52,8 @@ FORMAT = "duban.ledger/1"
 MOVED = {"ledger.auditentry": "core.auditentry"}
 ACCOUNT_MODELS = ("auth.Group", settings.AUTH_USER_MODEL)
 # short-lived throttling records, not part of the ledger; the trend's points, computed again from the history
-NOT_MOVED = frozenset({"people.loginfailure", "ledger.trendpoint", "ledger.tasktally", "ledger.leadtally"})
+NOT_MOVED = frozenset({"people.loginfailure", "ledger.trendpoint", "ledger.tasktally", "ledger.leadtally",
+                       "ledger.milestonetally"})
 
 
 # ----------------------------------------------------------------------------------- models

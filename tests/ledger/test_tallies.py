@@ -1,7 +1,7 @@
 """Today's counts (the dashboard, the portal, the lists' totals) are the tasks' own counts after every
 kind of write: on PostgreSQL they are read from the counts the database maintains by trigger
-(TaskTally, LeadTally), which must equal a count of the tasks whatever wrote them; on SQLite the
-pages count the tasks, and the same checks hold."""
+(TaskTally, LeadTally, and the calendar's MilestoneTally), which must equal a count of the tasks (and
+of the milestones) whatever wrote them; on SQLite the pages count them, and the same checks hold."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +12,10 @@ from django.db import connection
 
 from duban.ledger.assessment import assess_plans
 from duban.ledger.importer import import_bytes, import_file
-from duban.ledger.models import LeadTally, Plan, Responsibility, Task, TaskTally, Unit
+from duban.ledger.models import LeadTally, Milestone, MilestoneTally, Plan, Responsibility, Task, TaskTally, Unit
 from duban.ledger.models.plans import year_keys
 from duban.ledger.units import merge_units
+from duban.supervision.services.month import add_months, milestone_totals
 from duban.web import queries as Q
 from tests.conftest import seed
 
@@ -55,6 +56,14 @@ def check_counts() -> None:
                          LeadTally.objects.filter(n__gt=0).values_list("scope", "unit_id", "status", "color", "n")})
         assert leads == counted_leads()
         assert not TaskTally.objects.filter(n__lt=0).exists() and not LeadTally.objects.filter(n__lt=0).exists()
+        days = Counter(dict(MilestoneTally.objects.filter(n__gt=0).values_list("due", "n")))
+        assert days == Counter(Milestone.objects.exclude(due=None).values_list("due", flat=True))
+        assert not MilestoneTally.objects.filter(n__lt=0).exists()
+    dues = set(Milestone.objects.exclude(due=None).values_list("due", flat=True))
+    for first in {d.replace(day=1) for d in dues}:  # the calendar's day counts of every month with steps
+        last = add_months(first, 1) - dt.timedelta(days=1)
+        assert milestone_totals(first, last) == dict(Counter(d for d in Milestone.objects.filter(
+            due__gte=first, due__lte=last).values_list("due", flat=True)))
     today = dt.date.today()
     for plan in [None, *Plan.objects.all()]:
         for year in {None, *Plan.objects.values_list("year", flat=True)} if plan is None else {plan.year}:
@@ -112,6 +121,14 @@ def test_counts_follow_imports_assessments_new_versions_merges_and_deletions(see
     Task.objects.filter(pk__in=list(Task.objects.order_by("pk").values_list("pk", flat=True)[:1])).update(domain="新领域")  # a raw UPDATE
     check_counts()
     assert "新领域" in Q.domain_names()
+
+    steps = list(Milestone.objects.exclude(due=None).order_by("pk").values_list("pk", flat=True)[::5])
+    Milestone.objects.filter(pk__in=steps).update(due=dt.date(2024, 2, 29))  # a raw UPDATE moves steps' days
+    Milestone.objects.filter(pk__in=steps[::2]).update(done_on=dt.date(2024, 3, 1))  # marking done moves none
+    check_counts()
+    assert milestone_totals(dt.date(2024, 2, 1), dt.date(2024, 2, 29))[dt.date(2024, 2, 29)] >= len(steps)
+    Milestone.objects.filter(pk__in=steps[1::2]).delete()
+    check_counts()
 
     units = list(Unit.objects.filter(responsibilities__role="lead").distinct().order_by("pk")[:2])
     merge_units(units[0], units[1])  # the absorbed unit's leads move to the kept one

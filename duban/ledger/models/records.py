@@ -108,3 +108,17 @@ class LeadTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.unit_id} {self.status}: {self.n}"
+
+
+class MilestoneTally(models.Model):
+    """How many milestones (of every task) fall due on a day: the office calendar's day counts, kept
+    by triggers on the milestones (migration 0012_milestone_tally) as TaskTally is on the tasks."""
+
+    due = models.DateField("截止日期", unique=True)
+    n = models.IntegerField("节点数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时间节点计数"
+
+    def __str__(self) -> str:
+        return f"{self.due}: {self.n}"
