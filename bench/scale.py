@@ -13,7 +13,8 @@ warm-up requests and N sequential ones over one keep-alive connection:
 
     /tasks/  /tasks/?q=口袋公园  /public/  /public/?q=口袋公园  /api/tasks?limit=50  /api/tasks?q=口袋公园
     a reporter's workspace and task list (its unit holds the most tasks), the review queue (/unit/reviews/),
-    the office's calendar of this month (/calendar/), a task page (/tasks/<pk>/)
+    the office's calendar of this month (/calendar/), the reporter's unit's reminders feed (/calendar/<unit>.ics),
+    a task page (/tasks/<pk>/)
 
 then the dashboard cold (in the child, Django's test client, its cache cleared before each request:
 what the first view after a status change costs), and /tasks/ requests/s with `--clients` clients.
@@ -59,7 +60,8 @@ GOAL_RATIO = 1.5
 GOAL_P95_MS = 150.0
 RESULT = "SCALE-RESULT "
 PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/public/?q=口袋公园", "/api/tasks?limit=50",
-         "/api/tasks?q=口袋公园", "/unit/ (reporter)", "/tasks/ (reporter)", "/unit/reviews/", "/calendar/", "/dashboard/ (cold)", "/tasks/<pk>/")
+         "/api/tasks?q=口袋公园", "/unit/ (reporter)", "/tasks/ (reporter)", "/unit/reviews/", "/calendar/",
+         "/calendar/<unit>.ics", "/dashboard/ (cold)", "/tasks/<pk>/")
 
 
 def main() -> None:
@@ -174,7 +176,7 @@ def child(a) -> None:
         print(f"   assessed {judged} tasks of {len(plan_ids)} plans: {time.perf_counter() - started:.1f} s", flush=True)
         office, token, _ = make_accounts(1)  # last: its presence marks a complete build
     task_ids = list(Task.objects.values_list("pk", flat=True))
-    reporter = reporter_session()
+    reporter, reporter_unit = reporter_session()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     connection.close()
@@ -190,6 +192,7 @@ def child(a) -> None:
         ("/tasks/ (reporter)", lambda: "/tasks/", "reporter"),
         ("/unit/reviews/", lambda: "/unit/reviews/", "session"),
         ("/calendar/", lambda: "/calendar/", "session"),  # this month, the whole office's
+        ("/calendar/<unit>.ics", lambda: f"/calendar/{reporter_unit}.ics", "reporter"),  # the busiest unit's feed
         ("/tasks/<pk>/", lambda: f"/tasks/{rng.choice(task_ids)}/", "session"),
     ]
     out: dict = {"pages": {}}
@@ -209,15 +212,19 @@ def child(a) -> None:
     print(RESULT + json.dumps(out), flush=True)
 
 
-def reporter_session() -> str:
+def reporter_session() -> tuple[str, int]:
     """A session of the bench's reporter (make_accounts: the unit with the most tasks), made in the
-    database the server reads (its password hash is the bench's quick one, which the server refuses)."""
+    database the server reads (its password hash is the bench's quick one, which the server refuses),
+    and its unit's id."""
     from django.contrib.auth import get_user_model
     from django.test import Client as DjangoClient
 
+    from duban.people.roles import unit_of
+
+    user = get_user_model().objects.get(username="bench_reporter0")
     client = DjangoClient()
-    client.force_login(get_user_model().objects.get(username="bench_reporter0"))
-    return client.cookies["sessionid"].value
+    client.force_login(user)
+    return client.cookies["sessionid"].value, unit_of(user).pk
 
 
 def cold_dashboard(office, n: int) -> dict:

@@ -10,6 +10,7 @@ from duban.ledger.models import Milestone, Plan, Responsibility
 from duban.ledger.units import get_unit
 from duban.supervision.ics import unfold
 from duban.supervision.services import assign_case, open_case, unit_calendar_ics
+from duban.supervision.services import calendar as calendar_service
 from tests.conftest import seed
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,19 @@ def test_the_feed_holds_the_units_dates(feed):
 def test_a_unit_without_anything_gets_an_empty_calendar(people):
     text = unit_calendar_ics(get_unit("市消防救援支队"), date(2023, 1, 5))  # its 2024 task has no milestones
     assert unfold(text)[-1] == "END:VCALENDAR" and "BEGIN:VEVENT" not in text
+
+
+def test_a_busy_units_feed_lists_the_earliest_steps_and_counts_the_rest(feed):
+    edu, _, _ = feed
+    everything = calendar_service.milestone_events(edu, TODAY)
+    assert len(everything) > 4 and not any("另有" in e.summary for e in everything)
+    listed = calendar_service.milestone_events(edu, TODAY, limit=3)
+    assert [e.day for e in everything] == sorted(e.day for e in everything)
+    assert listed[:3] == everything[:3]  # the earliest three, as the full feed lists them
+    more = listed[3]
+    assert len(listed) == 4 and more.day == listed[2].day
+    assert more.summary == f"[时间节点] 另有{len(everything) - 3}个节点未列入提醒"
+    assert f"共{len(everything)}个" in more.description and "最早到期的3个" in more.description
+    leads = {e.uid for e in everything if "(牵头)" in e.description}
+    helps = {e.uid for e in everything if "(协办)" in e.description}
+    assert leads and helps and not leads & helps  # each step says the unit's role on its task
