@@ -13,8 +13,8 @@ warm-up requests and N sequential ones over one keep-alive connection:
 
     /tasks/  /tasks/?q=口袋公园  /public/  /public/?q=口袋公园  /api/tasks?limit=50  /api/tasks?q=口袋公园
     a reporter's workspace and task list (its unit holds the most tasks), the review queue (/unit/reviews/),
-    the office's calendar of this month (/calendar/), the reporter's unit's reminders feed (/calendar/<unit>.ics),
-    a task page (/tasks/<pk>/)
+    the office's calendar of this month (/calendar/), the reporter's unit's reminders feed (/calendar/<unit>.ics)
+    and the office's page of that unit (/units/<unit>/), a task page (/tasks/<pk>/)
 
 then the dashboard cold (in the child, Django's test client, its cache cleared before each request:
 what the first view after a status change costs), and /tasks/ requests/s with `--clients` clients.
@@ -61,7 +61,7 @@ GOAL_P95_MS = 150.0
 RESULT = "SCALE-RESULT "
 PAGES = ("/tasks/", "/tasks/?q=口袋公园", "/public/", "/public/?q=口袋公园", "/api/tasks?limit=50",
          "/api/tasks?q=口袋公园", "/unit/ (reporter)", "/tasks/ (reporter)", "/unit/reviews/", "/calendar/",
-         "/calendar/<unit>.ics", "/dashboard/ (cold)", "/tasks/<pk>/")
+         "/calendar/<unit>.ics", "/units/<unit>/", "/dashboard/ (cold)", "/tasks/<pk>/")
 
 
 def main() -> None:
@@ -193,6 +193,7 @@ def child(a) -> None:
         ("/unit/reviews/", lambda: "/unit/reviews/", "session"),
         ("/calendar/", lambda: "/calendar/", "session"),  # this month, the whole office's
         ("/calendar/<unit>.ics", lambda: f"/calendar/{reporter_unit}.ics", "reporter"),  # the busiest unit's feed
+        ("/units/<unit>/", lambda: f"/units/{reporter_unit}/", "session"),  # the office's page of that unit
         ("/tasks/<pk>/", lambda: f"/tasks/{rng.choice(task_ids)}/", "session"),
     ]
     out: dict = {"pages": {}}
