@@ -76,7 +76,7 @@ def seed(seeds: Path, prefix: str) -> Path:
 #
 #   DUBAN_TEST_DATABASE_URL set   → the tests run on that PostgreSQL server (pytest-django
 #                                   creates test_<name>_<pid> there and drops it at the end)
-#   unset                         → SQLite (in memory); an inherited DUBAN_DATABASE_URL is ignored
+#   unset                         → SQLite (a file in the data dir); an inherited DUBAN_DATABASE_URL is ignored
 # The data dir is always a fresh temporary one.
 # ---------------------------------------------------------------------------------------------
 import re  # noqa: E402
@@ -122,6 +122,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # a file in the fresh data dir, not Django's shared-cache memory database: there a lock
+        # conflict fails at once (SQLITE_LOCKED, no busy wait), so twenty writers at once could all
+        # lose; a file has the WAL and busy timeout the embedded default really runs with
+        db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["DUBAN_DATA_DIR"]) / "test.sqlite3")
+        return
     if db["ENGINE"] != "django.db.backends.postgresql":
         return
     prefix = f"test_{db['NAME']}_"
