@@ -117,15 +117,15 @@ def _fresh_cache():
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """On PostgreSQL, one test database per run (test_<name>_<pid>): two runs at once don't drop
-    each other's database, and those left by aborted runs are dropped here when nobody uses them."""
+    """The test database: on SQLite a file in the run's data dir; on PostgreSQL one database per run
+    (test_<name>_<pid>): two runs at once don't drop each other's database, and those left by aborted
+    runs are dropped here when nobody uses them."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        # a file in the fresh data dir, not Django's shared-cache memory database: there a lock
-        # conflict fails at once (SQLITE_LOCKED, no busy wait), so twenty writers at once could all
-        # lose; a file has the WAL and busy timeout the embedded default really runs with
+        # not Django's shared-cache memory database: there a lock conflict fails at once (no busy
+        # wait), so twenty writers at once could all lose; a file has the WAL and timeout duban runs with
         db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["DUBAN_DATA_DIR"]) / "test.sqlite3")
         return
     if db["ENGINE"] != "django.db.backends.postgresql":

@@ -323,7 +323,7 @@ def test_of_twenty_concurrent_approvals_exactly_one_wins(seeds):
             outcomes.append("approved")
         except Conflict:
             outcomes.append("conflict")
-        except OperationalError:  # SQLite: "database table is locked" is a clean refusal too
+        except OperationalError:  # SQLite: "database is locked" is a clean refusal too
             outcomes.append("locked")
         finally:
             connection.close()
